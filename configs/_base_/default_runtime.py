@@ -1,0 +1,21 @@
+# mmhdf runtime defaults: mmaction2's default runtime + mmhdf's plugin import
+# and the weights-only checkpoint codec.
+_base_ = 'mmaction::_base_/default_runtime.py'
+
+custom_imports = dict(imports=['mmhdf'], allow_failed_imports=False)
+
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=10, ignore_last=False),
+    # WAR = acc/top1, UAR = acc/mean1; DFER selects checkpoints by UAR.
+    checkpoint=dict(
+        type='CheckpointHook', interval=1, max_keep_ckpts=2,
+        save_best='acc/mean1', rule='greater'),
+    # Keeps every checkpoint loadable with torch.load(weights_only=True).
+    plain_checkpoint=dict(type='PlainCheckpointHook'))
+
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    dist_cfg=dict(backend='nccl'))
+
+randomness = dict(seed=0, deterministic=False)

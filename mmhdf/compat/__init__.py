@@ -1,0 +1,36 @@
+"""Compatibility layer that makes mmaction2 1.2.0 usable on a current stack.
+
+Applied once by ``import mmhdf`` (and therefore by
+``custom_imports=dict(imports=['mmhdf'])`` in every mmhdf config):
+
+* :mod:`.drn_stub` — the ``drn`` localizer missing from the mmaction2 wheel;
+* :mod:`.checkpoint` — weights-only checkpoint loading under torch >= 2.6;
+* :mod:`.plain_state` / :mod:`.plain_checkpoint_hook` — checkpoints written
+  by mmhdf runs hold only tensors and plain types;
+* :mod:`.dist_cpu` — mmengine's distributed launch on CPU-only hosts (gloo).
+"""
+from .checkpoint import (UnsafeCheckpointError, is_trusted,
+                         register_safe_loader, safe_torch_load,
+                         trust_checkpoint)
+from .drn_stub import install_drn_stub
+from .plain_state import decode_plain_state, encode_plain_state
+
+_applied = False
+
+
+def apply_compat() -> None:
+    """Apply every fix once (idempotent)."""
+    global _applied
+    if _applied:
+        return
+    install_drn_stub()
+    register_safe_loader()
+    from . import plain_checkpoint_hook  # noqa: F401  (registers the hook)
+    _applied = True
+
+
+__all__ = [
+    'apply_compat', 'install_drn_stub', 'register_safe_loader',
+    'safe_torch_load', 'trust_checkpoint', 'is_trusted',
+    'UnsafeCheckpointError', 'encode_plain_state', 'decode_plain_state'
+]

@@ -1,0 +1,2 @@
+"""DFER datasets (DFEW, FERV39k, MAFW) and transforms."""
+from . import transforms  # noqa: F401

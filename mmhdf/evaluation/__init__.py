@@ -1,0 +1,2 @@
+"""DFER evaluation: WAR / UAR metric."""
+from . import metrics  # noqa: F401
