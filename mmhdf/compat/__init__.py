@@ -12,6 +12,7 @@ Applied once by ``import mmhdf`` (and therefore by
 from .checkpoint import (UnsafeCheckpointError, is_trusted,
                          register_safe_loader, safe_torch_load,
                          trust_checkpoint)
+from .dist_cpu import patch_cpu_distributed
 from .drn_stub import install_drn_stub
 from .plain_state import decode_plain_state, encode_plain_state
 
@@ -25,12 +26,13 @@ def apply_compat() -> None:
         return
     install_drn_stub()
     register_safe_loader()
+    patch_cpu_distributed()
     from . import plain_checkpoint_hook  # noqa: F401  (registers the hook)
     _applied = True
 
 
 __all__ = [
-    'apply_compat', 'install_drn_stub', 'register_safe_loader',
+    'apply_compat', 'install_drn_stub', 'patch_cpu_distributed', 'register_safe_loader',
     'safe_torch_load', 'trust_checkpoint', 'is_trusted',
     'UnsafeCheckpointError', 'encode_plain_state', 'decode_plain_state'
 ]

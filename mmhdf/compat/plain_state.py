@@ -37,10 +37,11 @@ def encode_plain_state(obj: Any, path: str = 'checkpoint') -> Any:
         TypeError: For an object that has no plain encoding; the message
             names the key path.
     """
-    if isinstance(obj, _PLAIN):
-        return obj
+    # np.float64 subclasses float, so numpy scalars are checked first.
     if isinstance(obj, np.generic):
         return obj.item()
+    if isinstance(obj, _PLAIN):
+        return obj
     if isinstance(obj, np.ndarray):
         if obj.dtype == object:
             return {TAG: 'ndarray_list', 'data':

@@ -1,0 +1,91 @@
+"""Format metrics together with the protocol they were measured under.
+
+Every number mmhdf prints names its protocol: dataset, fold / split file,
+frame variant, checkpoint-selection rule and seed.
+"""
+import os.path as osp
+from typing import Any, Dict, Mapping, Optional
+
+# Metric keys that mean WAR / UAR, in order of preference.
+WAR_KEYS = ('dfer/WAR', 'acc/top1')
+UAR_KEYS = ('dfer/UAR', 'acc/mean1')
+
+
+def _pick(metrics: Mapping[str, Any], keys) -> Optional[float]:
+    for k in keys:
+        if k in metrics:
+            return float(metrics[k])
+    return None
+
+
+def selection_rule(checkpoint: Optional[str]) -> str:
+    """Describe how a checkpoint was selected, from its file name.
+
+    Args:
+        checkpoint (str, optional): Checkpoint path.
+
+    Returns:
+        str: e.g. ``'best val acc/mean1 (UAR)'`` or ``'last epoch'``.
+    """
+    if not checkpoint:
+        return 'none (random init)'
+    name = osp.basename(checkpoint)
+    if name.startswith('best_'):
+        key = name[len('best_'):].rsplit('_epoch', 1)[0].replace('_', '/', 1)
+        return f'best on the validation split by {key}'
+    return f'given checkpoint {name}'
+
+
+def describe_protocol(cfg: Any, split: str = 'test') -> Dict[str, str]:
+    """Collect the protocol fields of an evaluation from its config.
+
+    Args:
+        cfg: The mmengine config used for the evaluation.
+        split (str): ``'test'`` or ``'val'``.
+
+    Returns:
+        dict: ``dataset``, ``split``, ``frames_variant``, ``selection``,
+        ``seed``.
+    """
+    loader = cfg.get(f'{split}_dataloader') or {}
+    ds = loader.get('dataset', {}) if hasattr(loader, 'get') else {}
+    while hasattr(ds, 'get') and ds.get('dataset') is not None:
+        ds = ds['dataset']
+    ds = ds if hasattr(ds, 'get') else {}
+    name = ds.get('type', '?')
+    fold = ds.get('fold')
+    split_name = ds.get('split') or ds.get('ann_file') or split
+    randomness = cfg.get('randomness') or {}
+    return {
+        'dataset': f'{name}' + (f' fold {fold}' if fold is not None else ''),
+        'split': str(split_name),
+        'frames_variant': str(ds.get('frames_variant', 'n/a')),
+        'selection': selection_rule(cfg.get('load_from')),
+        'seed': str(randomness.get('seed', 'unset')),
+    }
+
+
+def format_metrics(metrics: Mapping[str, Any], cfg: Any,
+                   split: str = 'test') -> str:
+    """Render WAR / UAR (and every other metric) with the protocol.
+
+    Args:
+        metrics (Mapping): Metric name → value, as returned by the Runner.
+        cfg: The config used.
+        split (str): The evaluated split (``'test'`` / ``'val'``).
+
+    Returns:
+        str: A markdown block: a protocol line and a metric table.
+    """
+    proto = describe_protocol(cfg, split)
+    head = ('protocol: ' + '; '.join(f'{k}={v}' for k, v in proto.items()))
+    war, uar = _pick(metrics, WAR_KEYS), _pick(metrics, UAR_KEYS)
+    lines = [head, '', '| metric | value |', '|---|---|']
+    if war is not None:
+        lines.append(f'| WAR (%) | {100 * war:.2f} |')
+    if uar is not None:
+        lines.append(f'| UAR (%) | {100 * uar:.2f} |')
+    for k, v in metrics.items():
+        if isinstance(v, (int, float)):
+            lines.append(f'| {k} | {float(v):.4f} |')
+    return '\n'.join(lines)

@@ -1,0 +1,9 @@
+"""Pytest configuration: make the repo root importable, limit threads."""
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+import mmhdf  # noqa: E402,F401  (compat fixes before anything else)
