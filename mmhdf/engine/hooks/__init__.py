@@ -1,1 +1,4 @@
-"""Filled in by its issue."""
+"""Training hooks: DSM gradient-driven loss scaling."""
+from .dsm_scaling_hook import DSMScalingHook
+
+__all__ = ['DSMScalingHook']

@@ -1,0 +1,279 @@
+"""Load a recognizer safely and predict sliding windows of face crops.
+
+The model input is read from the config's test pipeline, so any mmhdf /
+mmaction2 recognizer config works: the frame sampler gives ``clip_len``, and
+the pipeline's transforms after decoding (``Resize``, ``CenterCrop``,
+``FormatShape``, ``PackActionInputs``, ...) are applied to the face crops
+unchanged. Normalisation is left to the model's ``data_preprocessor``, fed
+through :meth:`BaseModel.test_step` exactly as in ``tools/test.py``.
+"""
+import copy
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+import torch.nn as nn
+from mmengine.config import Config
+from mmengine.dataset import Compose, pseudo_collate
+
+#: DFEW class order (index = class id), the default for 7-class models.
+DFEW_CLASSES = ('Happy', 'Sad', 'Neutral', 'Angry', 'Surprise', 'Disgust',
+                'Fear')
+
+# transform types that load, sample or decode frames: dropped, because the
+# demo feeds already decoded face crops
+_LOADING = re.compile(
+    r'(Init|Decode|Sample|SampleFrames|Sampler|Loader)$|^Load|^Open')
+_SAMPLERS = re.compile(r'(Sample|SampleFrames|Sampler)$')
+
+
+@dataclass
+class ClipSpec:
+    """What one model input clip is, read from the test pipeline.
+
+    Attributes:
+        clip_len (int): Frames per clip.
+        frame_interval (int): Frame step of ``SampleFrames``-style samplers
+            (1 for ``UniformSample``).
+        sampler (str): The sampler's type name.
+        input_size (tuple[int, int] | None): Final ``(h, w)`` if it can be
+            read from the pipeline (CenterCrop / fixed Resize).
+    """
+
+    clip_len: int
+    frame_interval: int = 1
+    sampler: str = 'UniformSample'
+    input_size: Optional[Tuple[int, int]] = None
+
+
+def get_test_pipeline_cfg(cfg: Config) -> List[dict]:
+    """Return the test pipeline of a config.
+
+    Looks at ``test_pipeline``, ``test_dataloader.dataset.pipeline``,
+    ``val_pipeline`` and ``val_dataloader.dataset.pipeline`` in this order.
+
+    Args:
+        cfg (Config): A recognizer config.
+
+    Returns:
+        list[dict]: Transform configs (a deep copy).
+
+    Raises:
+        KeyError: If the config has no test or val pipeline.
+    """
+    candidates = [cfg.get('test_pipeline')]
+    for loader in ('test_dataloader', 'val_dataloader'):
+        dataset = (cfg.get(loader) or {}).get('dataset') or {}
+        candidates.append(dataset.get('pipeline'))
+        # ConcatDataset / RepeatDataset wrappers
+        inner = dataset.get('dataset') or (dataset.get('datasets') or [{}])[0]
+        candidates.append(inner.get('pipeline'))
+    candidates.append(cfg.get('val_pipeline'))
+    for pipeline in candidates:
+        if pipeline:
+            return copy.deepcopy([dict(t) for t in pipeline])
+    raise KeyError(f'config {cfg.filename} has no test/val pipeline; the '
+                   'demo reads the clip length and crop size from it')
+
+
+def parse_clip_spec(pipeline: Sequence[dict]) -> ClipSpec:
+    """Read clip length, frame interval and input size from a pipeline.
+
+    Args:
+        pipeline (Sequence[dict]): Transform configs.
+
+    Returns:
+        ClipSpec: The parsed spec.
+
+    Raises:
+        ValueError: If no transform gives ``clip_len``.
+    """
+    spec = None
+    size = None
+    for t in pipeline:
+        kind = str(t.get('type', ''))
+        if spec is None and 'clip_len' in t and _SAMPLERS.search(kind):
+            spec = ClipSpec(int(t['clip_len']),
+                            int(t.get('frame_interval', 1) or 1), kind)
+        if kind in ('CenterCrop', 'ThreeCrop', 'TenCrop') and 'crop_size' in t:
+            c = t['crop_size']
+            size = (c, c) if isinstance(c, int) else (int(c[1]), int(c[0]))
+        if kind == 'Resize' and not t.get('keep_ratio', True):
+            w, h = t['scale']
+            size = (int(h), int(w))
+    if spec is None:
+        raise ValueError('the test pipeline has no frame sampler with a '
+                         'clip_len (e.g. UniformSample / SampleFrames)')
+    spec.input_size = size
+    return spec
+
+
+def build_clip_pipeline(pipeline: Sequence[dict]) -> Compose:
+    """Keep the transforms that run after frames are decoded.
+
+    Args:
+        pipeline (Sequence[dict]): The config's test pipeline.
+
+    Returns:
+        Compose: Transforms taking ``dict(imgs=[RGB (H, W, 3)], ...)``.
+    """
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmaction')
+    kept = [t for t in pipeline if not _LOADING.search(str(t.get('type')))]
+    return Compose(kept)
+
+
+def load_recognizer(config: Union[str, Path, Config],
+                    checkpoint: Optional[str] = None,
+                    device: str = 'cpu',
+                    strict: bool = True) -> nn.Module:
+    """Build a recognizer from a config and load weights-only checkpoints.
+
+    The checkpoint goes through mmengine's loader, which ``import mmhdf``
+    replaces with :func:`mmhdf.compat.safe_torch_load`: a file holding a
+    pickle payload raises :class:`mmhdf.compat.UnsafeCheckpointError` and
+    the payload never runs.
+
+    Args:
+        config (str | Path | Config): Config file or object.
+        checkpoint (str, optional): Checkpoint file; None keeps random init.
+        device (str): Torch device. Defaults to ``'cpu'``.
+        strict (bool): Fail on missing / unexpected state-dict keys.
+
+    Returns:
+        nn.Module: The model in eval mode, with ``cfg`` and
+        ``dataset_meta`` (from the checkpoint's meta, may be None) set.
+    """
+    import mmhdf  # noqa: F401  (compat: weights-only checkpoint loader)
+    from mmengine.registry import init_default_scope
+    from mmengine.runner import load_checkpoint
+    from mmaction.registry import MODELS
+
+    cfg = config if isinstance(config, Config) else Config.fromfile(
+        str(config))
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    model_cfg = copy.deepcopy(cfg.model)
+    if model_cfg.get('backbone', {}).get('pretrained'):
+        model_cfg.backbone.pretrained = None  # never download
+    model = MODELS.build(model_cfg)
+    dataset_meta = None
+    if checkpoint is not None:
+        ckpt = load_checkpoint(model, checkpoint, map_location='cpu',
+                               strict=strict)
+        dataset_meta = (ckpt.get('meta') or {}).get('dataset_meta')
+    else:
+        model.init_weights()
+    model.cfg = cfg
+    model.dataset_meta = dataset_meta
+    return model.to(device).eval()
+
+
+def get_class_names(model: nn.Module, num_classes: int) -> List[str]:
+    """Class names: checkpoint meta, then DFEW order for 7 classes.
+
+    Args:
+        model (nn.Module): A model from :func:`load_recognizer`.
+        num_classes (int): Number of scores the model predicts.
+
+    Returns:
+        list[str]: One name per class.
+    """
+    meta = getattr(model, 'dataset_meta', None) or {}
+    names = meta.get('classes')
+    if names is not None and len(names) == num_classes:
+        return [str(n) for n in names]
+    if num_classes == len(DFEW_CLASSES):
+        return list(DFEW_CLASSES)
+    return [f'class_{i}' for i in range(num_classes)]
+
+
+def sliding_windows(num_frames: int,
+                    window: int,
+                    stride: int) -> List[Tuple[int, int]]:
+    """Half-open frame ranges covering a video; the last one ends at T.
+
+    Args:
+        num_frames (int): Number of frames T.
+        window (int): Window length in frames (clipped to T).
+        stride (int): Step between window starts in frames.
+
+    Returns:
+        list[tuple[int, int]]: ``(start, end)`` pairs, ``end - start ==
+        min(window, T)``.
+    """
+    window = max(1, min(window, num_frames))
+    stride = max(1, stride)
+    starts = list(range(0, num_frames - window + 1, stride))
+    if starts[-1] + window < num_frames:
+        starts.append(num_frames - window)
+    return [(s, s + window) for s in starts]
+
+
+def sample_clip_indices(start: int, end: int, clip_len: int) -> np.ndarray:
+    """``UniformSample`` (test mode) indices inside ``[start, end)``.
+
+    Args:
+        start (int): First frame of the window.
+        end (int): One past the last frame.
+        clip_len (int): Frames per clip.
+
+    Returns:
+        np.ndarray: ``clip_len`` frame indices (int64), segment midpoints.
+    """
+    length = end - start
+    seg = length / clip_len
+    return start + np.minimum((np.arange(clip_len) * seg + seg / 2).astype(
+        np.int64), length - 1)
+
+
+def _to_probs(scores: torch.Tensor) -> torch.Tensor:
+    """Softmax unless the scores already are probabilities."""
+    if scores.min() >= 0 and torch.allclose(
+            scores.sum(-1), torch.ones(scores.shape[:-1]), atol=1e-3):
+        return scores
+    return scores.softmax(-1)
+
+
+@torch.no_grad()
+def predict_clips(model: nn.Module,
+                  frames_rgb: np.ndarray,
+                  clip_indices: Sequence[np.ndarray],
+                  pipeline: Compose,
+                  batch_size: int = 8) -> np.ndarray:
+    """Class probabilities of several clips of one frame sequence.
+
+    Args:
+        model (nn.Module): A recognizer (eval mode).
+        frames_rgb (np.ndarray): RGB frames, shape (T, H, W, 3), uint8.
+        clip_indices (Sequence[np.ndarray]): Per clip, ``clip_len`` frame
+            indices into ``frames_rgb``.
+        pipeline (Compose): From :func:`build_clip_pipeline`.
+        batch_size (int): Clips per forward pass.
+
+    Returns:
+        np.ndarray: Probabilities, shape (num_clips, num_classes), float32.
+    """
+    h, w = frames_rgb.shape[1:3]
+    out = []
+    for b in range(0, len(clip_indices), batch_size):
+        batch = []
+        for inds in clip_indices[b:b + batch_size]:
+            inds = np.asarray(inds, dtype=np.int64)
+            results = dict(
+                imgs=[frames_rgb[i] for i in inds],
+                frame_inds=inds,
+                clip_len=len(inds),
+                num_clips=1,
+                frame_interval=None,
+                img_shape=(h, w),
+                original_shape=(h, w),
+                start_index=0,
+                modality='RGB')
+            batch.append(pipeline(results))
+        samples = model.test_step(pseudo_collate(batch))
+        scores = torch.stack([s.pred_score.float().cpu() for s in samples])
+        out.append(_to_probs(scores))
+    return torch.cat(out).numpy().astype(np.float32)
