@@ -16,6 +16,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmhdf  # noqa: E402,F401  (compat fixes + registration first)
 from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmhdf.compat import UnsafeCheckpointError, trust_checkpoint  # noqa: E402
@@ -90,6 +91,8 @@ def main() -> None:
         metrics = runner.test()
     except UnsafeCheckpointError as err:
         sys.exit(f'error: {err}')
+    if not is_main_process():
+        return
     print(format_metrics(metrics, cfg, split='test'))
     out = osp.join(cfg.work_dir, 'test_metrics.json')
     with open(out, 'w') as f:

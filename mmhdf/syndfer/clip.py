@@ -12,7 +12,8 @@ import numpy as np
 from .classes import CLASS_NAMES, NUM_CLASSES
 from .expressions import (CONFUSABLE, NUM_AUS, Envelope, ExpressionTrack,
                           prototype)
-from .face import FaceTransform, draw_face, face_geometry, landmarks
+from .draw import draw_face
+from .face import FaceTransform, face_geometry, landmarks
 from .sequence import Glitches, sample_glitches
 from .styles import (CaptureParams, apply_capture, make_background,
                      make_gain_map, sample_capture)

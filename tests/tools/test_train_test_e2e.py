@@ -134,3 +134,28 @@ def test_mmaction2_stock_tools_run_x3d_baseline(tmp_path, videos):
     assert res.returncode == 0, res.stderr[-3000:]
     assert 'acc/top1' in res.stdout + res.stderr
     assert 'acc/mean1' in res.stdout + res.stderr
+
+
+def _test_metrics(work: str) -> dict:
+    import json
+    with open(osp.join(work, 'test_metrics.json')) as f:
+        return json.load(f)
+
+
+def test_dist_test_on_cpu_gloo_matches_single_process(trained, r3d_opts,
+                                                      tmp_path):
+    """tools/dist_test.sh with 2 CPU processes (gloo) gathers the same
+    metrics as a single process, although the sampler pads 14 -> 16."""
+    ckpt = osp.join(trained, 'epoch_2.pth')
+    single, dist = str(tmp_path / 'single'), str(tmp_path / 'dist')
+    res = run(['tools/test.py', R3D_CFG, ckpt, '--work-dir', single,
+               '--cfg-options', *r3d_opts])
+    assert res.returncode == 0, res.stderr[-3000:]
+    env = dict(os.environ, PYTHONPATH=ROOT, PYTHON=sys.executable,
+               OMP_NUM_THREADS='1', PORT=str(29500 + os.getpid() % 1000))
+    res = subprocess.run(
+        ['bash', 'tools/dist_test.sh', R3D_CFG, ckpt, '2', '--work-dir',
+         dist, '--cfg-options', *r3d_opts], capture_output=True, text=True,
+        cwd=ROOT, env=env, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert _test_metrics(dist) == pytest.approx(_test_metrics(single))

@@ -1,1 +1,4 @@
-"""Filled in by its issue."""
+"""Necks: HDF's DAM as a neck."""
+from .dam_neck import DAMNeck
+
+__all__ = ['DAMNeck']

@@ -1,0 +1,169 @@
+"""DSMScalingHook in real 2-iteration mmengine Runner runs."""
+import glob
+import json
+import os
+
+import pytest
+import torch
+from mmengine.hooks import Hook
+from mmengine.runner import Runner
+from torch.utils.data import Dataset
+
+from mmaction.structures import ActionDataSample
+from mmhdf.engine.hooks import DSMScalingHook
+from mmhdf.models.losses import grad_scaled_weights
+
+
+class TinyVideos(Dataset):
+    """8 random 8x32x32 clips, 3 classes, in memory."""
+
+    def __init__(self, n: int = 8):
+        gen = torch.Generator().manual_seed(0)
+        self.clips = torch.randint(
+            0, 256, (n, 1, 3, 8, 32, 32), generator=gen).float()
+        self.labels = [i % 3 for i in range(n)]
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __getitem__(self, i):
+        return dict(inputs=self.clips[i],
+                    data_samples=ActionDataSample().set_gt_label(
+                        self.labels[i]))
+
+
+class Probe(Hook):
+    """Records what each
+    iteration used and produced."""
+    priority = 'ABOVE_NORMAL'  # runs before the logger hook
+
+    def __init__(self):
+        self.used, self.outputs = [], []
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        head = runner.model.cls_head
+        self.used.append((head.lambda_ce, head.lambda_sc))
+        self.outputs.append({k: float(v) for k, v in outputs.items()})
+
+
+def tiny_model():
+    return dict(
+        type='Recognizer3D',
+        backbone=dict(
+            type='ResNet3d', depth=18, base_channels=8, pretrained=None,
+            pretrained2d=False, inflate=(1, 1, 1, 1),
+            conv1_kernel=(3, 7, 7), conv1_stride_t=1, pool1_stride_t=1,
+            with_pool1=False, with_pool2=False,
+            spatial_strides=(1, 2, 2, 2), temporal_strides=(1, 2, 2, 2),
+            norm_cfg=dict(type='BN3d', requires_grad=True)),
+        cls_head=dict(
+            type='HDFHead', in_channels=64, num_classes=3,
+            loss_dsm=dict(type='DSMLoss'), label_smooth_eps=0.1,
+            topk=(1, ), average_clips='prob'),
+        data_preprocessor=dict(
+            type='ActionDataPreprocessor', mean=[114.75] * 3,
+            std=[57.38] * 3, format_shape='NCTHW'))
+
+
+def run(tmp_path, name, optim_wrapper, hook_cfg):
+    probe = Probe()
+    runner = Runner(
+        model=tiny_model(),
+        work_dir=str(tmp_path / name),
+        experiment_name=f'dsm_hook_{name}_{os.getpid()}',
+        train_dataloader=dict(
+            dataset=TinyVideos(),
+            sampler=dict(type='DefaultSampler', shuffle=False),
+            batch_size=4, num_workers=0),
+        train_cfg=dict(by_epoch=False, max_iters=2),
+        optim_wrapper=optim_wrapper,
+        custom_hooks=[hook_cfg, probe],
+        default_hooks=dict(
+            logger=dict(type='LoggerHook', interval=1),
+            checkpoint=None),
+        default_scope='mmaction')
+    runner.train()
+    hub = runner.message_hub
+    history = {
+        key: hub.get_scalar(f'train/{key}').data[0].tolist()
+        for key in ('lambda_ce', 'lambda_sc', 'dsm_grad_norm')
+    }
+    log_files = glob.glob(str(tmp_path / name / '*' / '*.log'))
+    scalars = glob.glob(
+        str(tmp_path / name / '*' / 'vis_data' / 'scalars.json'))
+    text = open(log_files[0]).read()
+    vis = [json.loads(line) for line in open(scalars[0])]
+    return probe, history, text, vis, runner
+
+
+ADAMW = dict(type='AdamW', lr=1e-3, weight_decay=0.05, eps=1e-8)
+
+
+def check_grad_mode(probe, history, text, vis):
+    # iteration 0: g = init_grad_norm = 1 -> (alpha/2, beta/2)
+    assert probe.used[0] == pytest.approx((5.0, 0.05))
+    # iteration 1: weights from the g measured in iteration 0
+    g0 = history['dsm_grad_norm'][0]
+    assert g0 > 0 and g0 != pytest.approx(1.0)
+    assert probe.used[1] == pytest.approx(grad_scaled_weights(g0))
+    assert probe.used[1] != probe.used[0]  # the hook changed lambda
+    assert history['lambda_ce'] == pytest.approx(
+        [probe.used[0][0], probe.used[1][0]])
+    assert history['lambda_sc'] == pytest.approx(
+        [probe.used[0][1], probe.used[1][1]])
+    for out in probe.outputs:  # separate keys; their sum is the loss
+        assert out['loss'] == pytest.approx(out['loss_ce'] + out['loss_dsm'],
+                                            rel=1e-5)
+        assert {'dsm_con', 'dsm_ib', 'top1_acc'} <= set(out)
+    # logged at every interval, in the text log and the visualizer backend
+    for key in ('lambda_ce', 'lambda_sc', 'dsm_grad_norm', 'loss_ce',
+                'loss_dsm', 'dsm_con', 'dsm_ib'):
+        assert f'{key}:' in text
+        assert all(key in row for row in vis)
+    assert [row['lambda_ce'] for row in vis] == pytest.approx(
+        history['lambda_ce'])
+
+
+def test_hook_changes_lambda_with_sam(tmp_path):
+    probe, history, text, vis, runner = run(
+        tmp_path, 'sam',
+        dict(type='SAMOptimWrapper', rho=0.05, optimizer=ADAMW,
+             clip_grad=dict(max_norm=1.0)),
+        dict(type='DSMScalingHook'))
+    check_grad_mode(probe, history, text, vis)
+    # g is SAM's first-pass norm (the wrapper's record, consumed by the hook)
+    assert runner.optim_wrapper.last_grad_norm is None
+
+
+def test_hook_with_plain_optim_wrapper_and_clip(tmp_path):
+    """Stock mmengine OptimWrapper: the hook records the pre-clip norm."""
+    probe, history, text, vis, runner = run(
+        tmp_path, 'plain',
+        dict(type='OptimWrapper', optimizer=ADAMW,
+             clip_grad=dict(max_norm=1e-3)),
+        dict(type='DSMScalingHook'))
+    check_grad_mode(probe, history, text, vis)
+    pre_clip = runner.message_hub.get_scalar('train/grad_norm').data[0]
+    assert history['dsm_grad_norm'] == pytest.approx(pre_clip.tolist())
+    assert min(history['dsm_grad_norm']) > 1e-3  # clipping was active
+    # the optimizer pre-hook is removed after training
+    assert not runner.optim_wrapper.optimizer._optimizer_step_pre_hooks
+
+
+def test_fixed_mode(tmp_path):
+    probe, history, text, vis, runner = run(
+        tmp_path, 'fixed',
+        dict(type='GradNormOptimWrapper', optimizer=ADAMW),
+        dict(type='DSMScalingHook', mode='fixed', lambda_ce=10.0,
+             lambda_sc=0.1))
+    assert probe.used == [(10.0, 0.1), (10.0, 0.1)]
+    assert len(history['dsm_grad_norm']) == 2  # g still logged
+    assert 'lambda_ce: 10.0000' in text
+
+
+def test_hook_args():
+    with pytest.raises(ValueError):
+        DSMScalingHook(mode='ema')
+    hook = DSMScalingHook(alpha=4.0, beta=2.0, init_grad_norm=3.0)
+    assert hook.current_weights() == pytest.approx((3.0, 0.5))

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Create (or reuse) the local virtual environment .venv with torch and mmhdf.
+# Sourced by tools/run_main.sh and tools/run_tests.sh; safe to run again.
+#   PYTHON       interpreter to build the venv with (default: python3.11 or python3)
+#   VENV         venv folder (default: <repo>/.venv)
+#   TORCH_SPEC   torch requirement (default: torch==2.13.0; keeps an existing torch)
+set -euo pipefail
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=${VENV:-"$REPO_ROOT/.venv"}
+if [ -z "${PYTHON:-}" ]; then
+  if command -v python3.11 >/dev/null 2>&1; then PYTHON=python3.11; else PYTHON=python3; fi
+fi
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "[mmhdf] creating virtual environment $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+"$PY" -m pip install -q --upgrade pip 'setuptools<81' wheel
+if ! "$PY" -c 'import torch' >/dev/null 2>&1; then
+  TORCH_SPEC=${TORCH_SPEC:-torch==2.13.0}
+  echo "[mmhdf] installing $TORCH_SPEC"
+  "$PY" -m pip install -q "$TORCH_SPEC"
+fi
+echo "[mmhdf] installing mmhdf and its dependencies"
+"$PY" -m pip install -q -e "$REPO_ROOT[tests]"
+"$PY" -c 'import mmhdf, mmaction.models, torch; print("[mmhdf] ready: mmhdf", mmhdf.__version__, "torch", torch.__version__, "cuda" if torch.cuda.is_available() else "cpu")' 2>/dev/null
+export PATH="$VENV/bin:$PATH"
