@@ -88,7 +88,7 @@ def main(argv=None) -> int:
     except RuntimeError as err:  # state dict mismatch (strict loading)
         return fail(
             EXIT_CHECKPOINT, f'checkpoint {args.checkpoint} does not match '
-            f'config {args.config}: {str(err).splitlines()[0]}')
+            f'config {args.config}: {" ".join(str(err).split())[:400]}')
     print(f'loaded {args.checkpoint} ({time.time() - t0:.1f}s)')
     try:
         result = run_video_demo(

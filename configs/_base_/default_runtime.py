@@ -11,7 +11,11 @@ default_hooks = dict(
         type='CheckpointHook', interval=1, max_keep_ckpts=2,
         save_best='acc/mean1', rule='greater'),
     # Keeps every checkpoint loadable with torch.load(weights_only=True).
-    plain_checkpoint=dict(type='PlainCheckpointHook'))
+    plain_checkpoint=dict(type='PlainCheckpointHook'),
+    # Per-epoch reseeding: a resumed run replays its epoch bit-exactly.
+    epoch_seed=dict(type='EpochSeedHook'),
+    # Stops at the first NaN / Inf loss, naming iteration and samples.
+    finite_loss=dict(type='FiniteLossHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

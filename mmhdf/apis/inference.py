@@ -213,7 +213,12 @@ def sliding_windows(num_frames: int,
 
 
 def sample_clip_indices(start: int, end: int, clip_len: int) -> np.ndarray:
-    """``UniformSample`` (test mode) indices inside ``[start, end)``.
+    """mmaction2 ``UniformSample`` (test mode, one clip) inside a window.
+
+    Same indices as ``UniformSample(clip_len, test_mode=True)`` on a video of
+    ``end - start`` frames, shifted by ``start``: the window is cut into
+    ``clip_len`` segments of ``(L - 1) / clip_len`` frames and the middle
+    of each is taken (frames repeat when ``L < clip_len``).
 
     Args:
         start (int): First frame of the window.
@@ -221,12 +226,13 @@ def sample_clip_indices(start: int, end: int, clip_len: int) -> np.ndarray:
         clip_len (int): Frames per clip.
 
     Returns:
-        np.ndarray: ``clip_len`` frame indices (int64), segment midpoints.
+        np.ndarray: ``clip_len`` frame indices (int64).
     """
-    length = end - start
-    seg = length / clip_len
-    return start + np.minimum((np.arange(clip_len) * seg + seg / 2).astype(
-        np.int64), length - 1)
+    seg = float(end - start - 1) / clip_len
+    offset = int(seg / 2)
+    inds = [int(np.round(seg * i)) + offset for i in range(clip_len)]
+    return start + np.minimum(np.array(inds, dtype=np.int64),
+                              end - start - 1)
 
 
 def _to_probs(scores: torch.Tensor) -> torch.Tensor:

@@ -103,9 +103,15 @@ def frame_to_window(num_frames: int,
 
 
 def _put_text(img: np.ndarray, text: str, org: Tuple[int, int],
-              scale: float, color=(255, 255, 255), thick: int = 1) -> None:
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0),
-                thick + 2, cv2.LINE_AA)
+              scale: float, color=(255, 255, 255), thick: int = 1,
+              background: Optional[Tuple[int, int, int]] = None) -> None:
+    """Draw text; with ``background``, on a filled box (readable anywhere)."""
+    if background is not None:
+        (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX,
+                                         scale, thick)
+        x, y = org
+        cv2.rectangle(img, (x - 2, y - th - 3), (x + tw + 2, y + base),
+                      background, -1)
     cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, color, thick,
                 cv2.LINE_AA)
 
@@ -144,8 +150,9 @@ def draw_frame(frame: np.ndarray,
         cv2.rectangle(img, (x1, y1), (x2, y2), color,
                       3 if status == DETECTED else 1)
         _put_text(img, f'{class_names[k]} {probs[k]:.2f}',
-                  (max(0, x1), max(int(20 * text_scale), y1 - 6)), text_scale,
-                  color=(255, 255, 255), thick=max(1, round(text_scale * 2)))
+                  (max(2, x1), max(int(24 * text_scale), y1 - 6)), text_scale,
+                  color=(255, 255, 255), thick=max(1, round(text_scale * 2)),
+                  background=color)
     # probability bars
     pw = max(220, H // 2)
     panel = np.full((H, pw, 3), 30, dtype=np.uint8)

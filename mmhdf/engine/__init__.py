@@ -1,2 +1,2 @@
-"""Training machinery: DSM scaling hook, SAM optimizer wrapper."""
-from . import hooks, optimizers  # noqa: F401
+"""Training machinery: DSM scaling hook, SAM optimizer wrapper, safety hooks."""
+from . import hooks, optimizers, safety  # noqa: F401

@@ -15,8 +15,8 @@ from .expressions import (CONFUSABLE, NUM_AUS, Envelope, ExpressionTrack,
 from .draw import draw_face
 from .face import FaceTransform, face_geometry, landmarks
 from .sequence import Glitches, sample_glitches
-from .styles import (CaptureParams, apply_capture, make_background,
-                     make_gain_map, sample_capture)
+from .styles import (CaptureParams, degrade_clip, make_background,
+                     sample_capture)
 from .subjects import Subject
 
 #: Probabilities of the hard-sample mechanisms (defaults of the benchmark).
@@ -249,20 +249,24 @@ def render_clip(params: ClipParams, degrade: bool = True) -> np.ndarray:
     au = params.track.au(times)
     blink = params.track.blink(times)
     background = make_background(params.capture, s, s)
-    gain = make_gain_map(params.capture, s, s)
-    rng = np.random.default_rng(params.noise_seed)
     frames = np.empty((len(times), s, s, 3), np.uint8)
+    dup = np.zeros(len(times), bool)
+    dup[1:] = times[1:] == times[:-1]
+    gaze = tuple(params.motion.gaze)
     for j, t in enumerate(times):
-        if j > 0 and t == times[j - 1]:     # duplicated frame
-            frames[j] = frames[j - 1]
+        if dup[j]:
             continue
-        img = background.copy()
+        img = frames[j]
+        img[:] = background
         tf, yaw = params.motion.at(float(t), s, s)
-        geom = face_geometry(params.subject, au[j], float(blink[j]),
-                             tuple(params.motion.gaze), yaw)
+        geom = face_geometry(params.subject, au[j], float(blink[j]), gaze,
+                             yaw)
         draw_face(img, geom, params.subject, tf)
-        frames[j] = apply_capture(img, params.capture, gain, j, rng) \
-            if degrade else img
+    if degrade:
+        frames = degrade_clip(frames, params.capture,
+                              np.random.default_rng(params.noise_seed))
+    for j in np.flatnonzero(dup):      # duplicated frames are exact copies
+        frames[j] = frames[j - 1]
     return frames
 
 

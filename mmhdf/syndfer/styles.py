@@ -81,16 +81,16 @@ STYLES: Dict[str, CaptureStyle] = {s.name: s for s in (
                  flicker=(0.03, 0.07), background=('stripes', 'room')),
     # ---- shifted domains (never used for train/val/test)
     CaptureStyle('night', 'dim blue-ish light, heavy noise, low contrast',
-                 brightness=(0.42, 0.58), gradient=(0.15, 0.35),
+                 brightness=(0.5, 0.65), gradient=(0.15, 0.35),
                  vignette=(0.2, 0.4), cast=(1.15, 0.98, 0.85),
-                 saturation=(0.5, 0.8), contrast=(0.75, 0.9),
-                 noise=(9.0, 14.0), blur=(0.3, 0.6), jpeg=(55, 75),
+                 saturation=(0.5, 0.8), contrast=(0.8, 0.92),
+                 noise=(6.0, 10.0), blur=(0.3, 0.6), jpeg=(55, 75),
                  background=('dark', 'blobs')),
     CaptureStyle('cctv', 'near-greyscale, low resolution, blocky codec',
                  brightness=(0.85, 1.05), gradient=(0.0, 0.2),
                  saturation=(0.0, 0.2), contrast=(0.85, 1.0),
-                 noise=(3.0, 6.0), blur=(0.3, 0.6), downscale=(0.38, 0.5),
-                 jpeg=(28, 42), flicker=(0.0, 0.04),
+                 noise=(3.0, 6.0), blur=(0.3, 0.6), downscale=(0.42, 0.55),
+                 jpeg=(30, 45), flicker=(0.0, 0.04),
                  background=('room', 'stripes')),
     CaptureStyle('phone', 'over-saturated magenta-warm, strong compression',
                  brightness=(0.95, 1.15), gradient=(0.05, 0.25),
@@ -266,45 +266,52 @@ def make_gain_map(cap: CaptureParams, height: int,
         np.float32)).astype(np.float32)
 
 
-def apply_capture(frame: np.ndarray, cap: CaptureParams, gain: np.ndarray,
-                  t: int, rng: np.random.Generator) -> np.ndarray:
-    """Degrade one rendered frame with the clip's capture parameters.
+def degrade_clip(frames: np.ndarray, cap: CaptureParams,
+                 rng: np.random.Generator) -> np.ndarray:
+    """Apply a clip's capture style to all its clean frames at once.
 
-    Order: illumination and colour cast (with flicker) -> saturation ->
-    contrast -> resolution loss -> blur -> sensor noise -> uint8.  The
-    JPEG quality is applied when the frame is written.
+    Order: saturation -> illumination map and colour cast (with per-frame
+    flicker) -> contrast -> resolution loss -> blur -> sensor noise ->
+    uint8.  The JPEG quality is applied when the frames are written.
 
     Args:
-        frame (np.ndarray): clean BGR uint8 frame.
+        frames (np.ndarray): clean BGR uint8 frames (T, H, W, 3).
         cap (CaptureParams): clip capture parameters.
-        gain (np.ndarray): :func:`make_gain_map` output.
-        t (int): frame index (for flicker).
-        rng (np.random.Generator): noise source.
+        rng (np.random.Generator): noise / flicker source.
 
     Returns:
-        np.ndarray: degraded BGR uint8 frame.
+        np.ndarray: degraded uint8 frames, same shape.
     """
-    h, w = frame.shape[:2]
-    img = frame.astype(np.float32)
-    f = 1.0
-    if cap.flicker > 0:
-        f += cap.flicker * np.sin(2 * np.pi * cap.flicker_freq * t) \
-            + 0.5 * cap.flicker * float(rng.standard_normal())
-    img *= gain * f if f != 1.0 else gain
+    n, h, w = frames.shape[:3]
+    img = frames.astype(np.float32)
     if abs(cap.saturation - 1.0) > 1e-3:
-        grey = img.mean(axis=2, keepdims=True)
-        img = grey + cap.saturation * (img - grey)
-    if abs(cap.contrast - 1.0) > 1e-3:
-        img = 128.0 + cap.contrast * (img - 128.0)
-    if cap.downscale < 0.98:
-        sw, sh = max(4, int(round(w * cap.downscale))), max(
-            4, int(round(h * cap.downscale)))
-        img = cv2.resize(cv2.resize(img, (sw, sh),
-                                    interpolation=cv2.INTER_AREA),
-                         (w, h), interpolation=cv2.INTER_LINEAR)
+        grey = img.mean(axis=3, keepdims=True)
+        img *= cap.saturation
+        img += (1.0 - cap.saturation) * grey
+    # contrast folded into the gain: c * (x * g - 128) + 128
+    gain = make_gain_map(cap, h, w) * cap.contrast
+    if cap.flicker > 0:
+        t = np.arange(n)
+        f = 1.0 + cap.flicker * np.sin(2 * np.pi * cap.flicker_freq * t) \
+            + 0.5 * cap.flicker * rng.standard_normal(n)
+        img *= gain[None] * f.astype(np.float32)[:, None, None, None]
+    else:
+        img *= gain[None]
+    img += 128.0 * (1.0 - cap.contrast)
     sigma = cap.blur * w / 64.0
-    if sigma > 0.15:
-        img = cv2.GaussianBlur(img, (0, 0), sigma)
+    small = (max(4, int(round(w * cap.downscale))),
+             max(4, int(round(h * cap.downscale))))
+    if cap.downscale < 0.98 or sigma > 0.15:
+        for k in range(n):
+            x = img[k]
+            if cap.downscale < 0.98:
+                x = cv2.resize(cv2.resize(x, small,
+                                          interpolation=cv2.INTER_AREA),
+                               (w, h), interpolation=cv2.INTER_LINEAR)
+            if sigma > 0.15:
+                x = cv2.GaussianBlur(x, (0, 0), sigma)
+            img[k] = x
     if cap.noise > 0.2:
         img += rng.standard_normal(img.shape, dtype=np.float32) * cap.noise
-    return np.clip(img, 0, 255).astype(np.uint8)
+    np.clip(img, 0, 255, out=img)
+    return img.astype(np.uint8)

@@ -33,8 +33,7 @@ class TinyVideos(Dataset):
 
 
 class Probe(Hook):
-    """Records what each
-    iteration used and produced."""
+    """Records the weights each iteration used and its log_vars."""
     priority = 'ABOVE_NORMAL'  # runs before the logger hook
 
     def __init__(self):
@@ -44,7 +43,7 @@ class Probe(Hook):
                          outputs=None):
         head = runner.model.cls_head
         self.used.append((head.lambda_ce, head.lambda_sc))
-        self.outputs.append({k: float(v) for k, v in outputs.items()})
+        self.outputs.append({k: float(v.detach()) for k, v in outputs.items()})
 
 
 def tiny_model():

@@ -8,8 +8,9 @@ The ONNX graph takes one input ``clips``: float32 ``(N, 3, T, H, W)`` RGB
 frames in the 0..255 range (already resized / cropped like the test
 pipeline), and returns ``probs``: ``(N, num_classes)`` softmax
 probabilities. Normalisation (the data preprocessor's mean / std and channel
-order) is part of the graph. ``N`` is dynamic; ``T``, ``H``, ``W`` are fixed
-at export (DAM's parameters depend on ``T``).
+order) is part of the graph. ``N`` is dynamic with the default ``dynamo``
+exporter (fixed with ``--exporter torchscript``); ``T``, ``H``, ``W`` are
+fixed at export (DAM's parameters depend on ``T``).
 
 ``--verify`` runs the ONNX model with onnxruntime on random clips and
 compares it with the PyTorch model's ``test_step`` probabilities (the same
@@ -17,10 +18,11 @@ path as ``tools/test.py``); the maximum absolute difference is printed and
 must be below ``--atol``.
 
 Exit codes: 0 exported (and verified); 1 verification failed; 2 bad input
-or missing export dependency (``onnx`` / ``onnxscript``; ``onnxruntime`` for
-``--verify``).
+or missing export dependency (``onnx``, ``onnxscript`` for the dynamo
+exporter, ``onnxruntime`` for ``--verify``).
 """
 import argparse
+import copy
 import sys
 import warnings
 from typing import Optional, Sequence, Tuple
@@ -90,28 +92,74 @@ def default_shape(cfg) -> Tuple[int, int, int, int, int]:
     return (1, 3, spec.clip_len) + tuple(spec.input_size)
 
 
+def prepare_for_export(model: nn.Module) -> nn.Module:
+    """A copy of ``model`` with traceable equivalents of CPU fast paths.
+
+    DAM's frequency branch computes its two single-channel convolutions as
+    ``unfold`` + matmul on CPU (``conv_impl='auto'``); the tracer cannot
+    export that form, so the copy uses ``conv_impl='conv'`` (the same
+    function, see :mod:`mmhdf.models.dam.ops`). The original model is left
+    unchanged, so ``--verify`` compares against the path used in training
+    and testing.
+
+    Args:
+        model (nn.Module): Recognizer in eval mode.
+
+    Returns:
+        nn.Module: The prepared deep copy.
+    """
+    model = copy.deepcopy(model).eval()
+    for module in model.modules():
+        if getattr(module, 'conv_impl', None) in ('auto', 'matmul'):
+            module.conv_impl = 'conv'
+    return model
+
+
 def export_onnx(model: nn.Module, shape: Sequence[int], output: str,
-                opset: int = 17) -> None:
-    """Export ``ExportableRecognizer(model)`` with a dynamic batch axis.
+                opset: int = 18, exporter: str = 'dynamo') -> bool:
+    """Export ``ExportableRecognizer(model)`` and check the ONNX file.
 
     Args:
         model (nn.Module): Recognizer in eval mode.
         shape (Sequence[int]): Example input shape ``(N, 3, T, H, W)``.
         output (str): ``.onnx`` path.
         opset (int): ONNX opset version.
+        exporter (str): ``'dynamo'`` (``torch.export``; dynamic batch axis)
+            or ``'torchscript'`` (the legacy tracer; the batch is fixed to
+            ``N``, because it cannot export DAM's adaptive pooling over a
+            symbolic batch).
+
+    Returns:
+        bool: Whether the batch axis is dynamic.
     """
-    wrapper = ExportableRecognizer(model).eval()
+    import onnx
+    wrapper = ExportableRecognizer(prepare_for_export(model)).eval()
     dummy = torch.rand(*shape) * 255
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        torch.onnx.export(
-            wrapper, (dummy, ),
-            output,
-            input_names=['clips'],
-            output_names=['probs'],
-            opset_version=opset,
-            dynamic_axes={'clips': {0: 'batch'}, 'probs': {0: 'batch'}},
-            dynamo=False)
+        if exporter == 'dynamo':
+            batch = torch.export.Dim('batch', min=1, max=1024)
+            program = torch.onnx.export(
+                wrapper, (dummy, ),
+                input_names=['clips'],
+                output_names=['probs'],
+                opset_version=opset,
+                dynamic_shapes={'clips': {0: batch}},
+                dynamo=True,
+                verbose=False)
+            program.save(output)
+        elif exporter == 'torchscript':
+            torch.onnx.export(
+                wrapper, (dummy, ),
+                output,
+                input_names=['clips'],
+                output_names=['probs'],
+                opset_version=opset,
+                dynamo=False)
+        else:
+            raise ValueError(f'unknown exporter {exporter!r}')
+    onnx.checker.check_model(onnx.load(output))
+    return exporter == 'dynamo'
 
 
 @torch.no_grad()
@@ -177,7 +225,11 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--shape', type=int, nargs=5, default=None,
                         metavar=('N', 'C', 'T', 'H', 'W'),
                         help='input shape (default: from the test pipeline)')
-    parser.add_argument('--opset', type=int, default=17)
+    parser.add_argument('--opset', type=int, default=18)
+    parser.add_argument(
+        '--exporter', choices=('dynamo', 'torchscript'), default='dynamo',
+        help='torch.onnx exporter: "dynamo" (dynamic batch; needs '
+        'onnxscript) or "torchscript" (legacy tracer, batch fixed to N)')
     parser.add_argument('--verify', action='store_true',
                         help='compare with PyTorch using onnxruntime')
     parser.add_argument('--atol', type=float, default=1e-4,
@@ -193,8 +245,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f'error: {msg}', file=sys.stderr)
         return code
 
-    for mod in ('onnx', 'onnxscript') + (('onnxruntime', )
-                                         if args.verify else ()):
+    needed = ('onnx', ) + (('onnxscript', ) if args.exporter == 'dynamo' else
+                           ()) + (('onnxruntime', ) if args.verify else ())
+    for mod in needed:
         try:
             __import__(mod)
         except ImportError:
@@ -208,11 +261,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except (UnsafeCheckpointError, FileNotFoundError, ValueError,
             KeyError) as err:
         return fail(EXIT_INPUT, str(err))
-    export_onnx(model, shape, args.output, args.opset)
+    dynamic = export_onnx(model, shape, args.output, args.opset,
+                          args.exporter)
     print(f'exported {args.output} (input clips {list(shape)}, batch '
-          'dynamic)')
+          f'{"dynamic" if dynamic else "fixed"})')
     if args.verify:
-        diff = verify_onnx(model, args.output, shape)
+        batch = max(2, shape[0]) if dynamic else shape[0]
+        diff = verify_onnx(model, args.output, shape, batch=batch)
         print(f'max |onnxruntime - pytorch| = {diff:.3e} (atol {args.atol})')
         if not diff <= args.atol:
             return fail(EXIT_MISMATCH, 'ONNX output differs from PyTorch')

@@ -8,7 +8,7 @@ here instead.
 """
 import math
 import re
-from typing import List, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
 
@@ -100,7 +100,7 @@ def select_frequencies(freq_select: FreqSelect,
 
 def dct_filter_bank(freq_select: FreqSelect = 'all',
                     size: int = 7,
-                    dtype: torch.dtype = torch.float32) -> torch.Tensor:
+                    dtype: Optional[torch.dtype] = None) -> torch.Tensor:
     """Build the fixed 2-D DCT-II filter bank.
 
     Filter ``(u, v)`` is the outer product of the 1-D bases:
@@ -114,7 +114,8 @@ def dct_filter_bank(freq_select: FreqSelect = 'all',
         freq_select (str | Sequence[tuple[int, int]]): Which frequencies to
             keep, see :func:`select_frequencies`. Defaults to ``'all'``.
         size (int): Filter side length ``S``. Defaults to 7.
-        dtype (torch.dtype): Output dtype. Defaults to ``torch.float32``.
+        dtype (torch.dtype, optional): Output dtype. Defaults to
+            ``torch.get_default_dtype()``.
 
     Returns:
         torch.Tensor: ``[F, S, S]`` bank, ``F`` = number of selected pairs.
@@ -122,4 +123,4 @@ def dct_filter_bank(freq_select: FreqSelect = 'all',
     basis = dct_basis_1d(size)
     pairs = select_frequencies(freq_select, size)
     bank = torch.stack([torch.outer(basis[u], basis[v]) for u, v in pairs])
-    return bank.to(dtype)
+    return bank.to(dtype or torch.get_default_dtype())

@@ -119,9 +119,7 @@ def test_through_evaluator_with_data_samples(tmp_path):
 
 def _dist_worker(rank, world, init_file, out_dir):
     import torch.distributed as dist
-
-    import mmhdf  # noqa: F401
-    from mmhdf.evaluation.metrics import DFERMetric as M
+    M = DFERMetric
     dist.init_process_group('gloo', init_method=f'file://{init_file}',
                             rank=rank, world_size=world)
     m = M(save_dir=out_dir, group_key='scene')
@@ -138,8 +136,11 @@ def _dist_worker(rank, world, init_file, out_dir):
 
 def test_distributed_gather(tmp_path):
     import torch.multiprocessing as mp
-    mp.spawn(_dist_worker, args=(2, str(tmp_path / 'init'), str(tmp_path)),
-             nprocs=2, join=True)
+    # fork: the workers inherit the imported modules (spawn re-imports
+    # mmaction and costs ~10 s on a loaded CI host)
+    mp.start_processes(
+        _dist_worker, args=(2, str(tmp_path / 'init'), str(tmp_path)),
+        nprocs=2, join=True, start_method='fork')
     r0 = json.load(open(tmp_path / 'rank0.json'))
     r1 = json.load(open(tmp_path / 'rank1.json'))
     assert r0['dfer/WAR'] == pytest.approx(100 * 4 / 6)
