@@ -4,9 +4,10 @@
 # training fold (dfer/UAR); evaluate the test fold once with
 #   best_dfer_UAR_epoch_*.pth  and once with the last epoch's checkpoint,
 # then aggregate with tools/analysis/aggregate_folds.py.
+# Schedule: adamw_cosine.py (HDF's AdamW + warm-up + cosine, 300 epochs, no SAM).
 _base_ = [
     '../_base_/models/x3d_s.py', '../_base_/datasets/dfew.py',
-    '../_base_/schedules/adamw_cosine_dfer.py',
+    '../_base_/schedules/adamw_cosine.py',
     '../_base_/default_runtime.py'
 ]
 

@@ -1,5 +1,5 @@
 """Video-level face pipeline: detect -> track the main face -> crop frames."""
-from typing import Callable, Dict, Optional, Tuple
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -64,21 +64,28 @@ def detect_main_face(video: str,
 def extract_face_crops(video: str,
                        track: FaceTrack,
                        size: int = 224,
-                       scale: float = 1.25) -> np.ndarray:
-    """Crop the tracked face out of every frame.
+                       scale: float = 1.25,
+                       frames: Optional[Sequence[int]] = None) -> np.ndarray:
+    """Crop the tracked face out of the frames of a video.
 
     Args:
         video (str): The video file (decoded again).
         track (FaceTrack): Boxes for the T frames of the video.
         size (int): Crop side in pixels.
         scale (float): Margin factor around the face box.
+        frames (Sequence[int], optional): Sorted frame indices to crop (saves
+            memory on long videos); None crops all T frames.
 
     Returns:
-        np.ndarray: BGR crops, shape (T, size, size, 3), uint8.
+        np.ndarray: BGR crops, shape (len(frames) or T, size, size, 3), uint8.
     """
-    crops = np.zeros((len(track), size, size, 3), dtype=np.uint8)
+    wanted = np.arange(len(track)) if frames is None else np.asarray(frames)
+    crops = np.zeros((len(wanted), size, size, 3), dtype=np.uint8)
+    pos = 0
     for idx, frame in enumerate(iter_frames(video)):
-        if idx >= len(track):
+        if pos >= len(wanted):
             break
-        crops[idx] = crop_face(frame, track.boxes[idx], size, scale)
+        if idx == wanted[pos]:
+            crops[pos] = crop_face(frame, track.boxes[idx], size, scale)
+            pos += 1
     return crops

@@ -89,8 +89,6 @@ def run_video_demo(video: str,
         f'{info.height}; face detected in {(track.status == 2).sum()} frames'
         f' ({track.num_tracks} track(s), main one kept)')
 
-    crops = extract_face_crops(video, track, size=face_size, scale=box_scale)
-    crops_rgb = crops[..., ::-1].copy()  # BGR -> RGB like decord
     if window_sec is None:
         if spec.frame_interval > 1:
             window = spec.clip_len * spec.frame_interval
@@ -104,7 +102,13 @@ def run_video_demo(video: str,
     clips = [sample_clip_indices(s, e, spec.clip_len) for s, e in windows]
     log(f'{len(windows)} window(s) of {min(window, info.num_frames)} frames '
         f'(stride {stride}), {spec.clip_len} frames per clip')
-    probs = predict_clips(model, crops_rgb, clips, pipeline, batch_size)
+    # crop only the sampled frames; clip indices then point into ``needed``
+    needed = np.unique(np.concatenate(clips))
+    crops = extract_face_crops(video, track, size=face_size, scale=box_scale,
+                               frames=needed)
+    crops_rgb = crops[..., ::-1].copy()  # BGR -> RGB like decord
+    local = [np.searchsorted(needed, c) for c in clips]
+    probs = predict_clips(model, crops_rgb, local, pipeline, batch_size)
     names = get_class_names(model, probs.shape[1])
     tracked = track.tracked
     face_ratio = [float(tracked[s:e].mean()) for s, e in windows]

@@ -3,11 +3,14 @@ from . import transforms  # noqa: F401
 from .base_dfer import BaseDFERDataset, stratified_carve
 from .dfew import DFEWDataset
 from .errors import DFERDatasetError
+from .ferv39k import FERV39kDataset
 from .label_presets import (LABEL_PRESETS, build_label_map,
                             canonical_emotion, get_label_order, remap_labels)
+from .mafw import MAFWDataset
 
 __all__ = [
-    'BaseDFERDataset', 'DFEWDataset', 'DFERDatasetError',
+    'BaseDFERDataset', 'DFEWDataset', 'FERV39kDataset', 'MAFWDataset',
+    'DFERDatasetError',
     'stratified_carve', 'LABEL_PRESETS', 'build_label_map',
     'canonical_emotion', 'get_label_order', 'remap_labels'
 ]

@@ -32,7 +32,7 @@ def stratified_carve(labels: Sequence[int],
 
     For each class the samples are ordered by their ``keys`` (numeric-aware),
     permuted with a generator seeded by ``(seed, class position)`` and the
-    first ``round(ratio * n)`` go to val (at least one and at most ``n - 1``
+    first ``floor(ratio * n + 0.5)`` go to val (at least one and at most ``n - 1``
     when the class has two or more samples; singletons stay in train).  The
     result depends neither on the row order of the split file nor on the
     chosen label order, as classes are visited by their canonical name.
@@ -62,7 +62,7 @@ def stratified_carve(labels: Sequence[int],
         n = len(idx)
         if n < 2:
             continue
-        n_val = min(max(int(round(ratio * n)), 1), n - 1)
+        n_val = min(max(int(np.floor(ratio * n + 0.5)), 1), n - 1)
         rng = np.random.default_rng([int(seed), pos])
         perm = rng.permutation(n)
         val.extend(idx[j] for j in perm[:n_val])
@@ -262,6 +262,7 @@ class BaseDFERDataset(BaseActionDataset):
                 data_list.append(sample)
         skip.report()
         self.num_skipped = skip.count
+        self._metainfo['num_skipped'] = skip.count
         if self.val_carve is not None:
             train_idx, val_idx = stratified_carve(
                 [d['label'] for d in data_list],
@@ -282,12 +283,6 @@ class BaseDFERDataset(BaseActionDataset):
             f'val_carve={self.val_carve}, skipped={skip.count})',
             logger='current')
         return data_list
-
-    def get_data_info(self, idx: int) -> dict:
-        """Sample dict with ``modality``/``start_index`` (frames start at 0;
-        the frame number of the first file is carried in ``offset``)."""
-        info = super().get_data_info(idx)
-        return info
 
     def class_counts(self) -> List[int]:
         """Number of samples per class id (for imbalance reports)."""

@@ -11,6 +11,9 @@ from .errors import DFERDatasetError, SkipCounter
 from .label_presets import DFEW_OFFICIAL_ORDER
 
 LABEL_FORMATS = ('auto', 'official', 'zero_based')
+_RESERVED = ('clip_id', 'label', 'label_name', 'frame_dir', 'filename',
+             'total_frames', 'filename_tmpl', 'offset', 'frame_list',
+             'start_index', 'modality', 'sample_idx', 'ann_file', 'line')
 _ID = re.compile(r'^(\d+)(?:\.(?:mp4|avi))?$', re.IGNORECASE)
 
 
@@ -120,9 +123,9 @@ class DFEWDataset(BaseDFERDataset):
             # header row, e.g. ``video_name,label[,extra...]``
             extra_cols = [c for c in first[2:] if c]
             for c in extra_cols:
-                if not re.match(r'^[A-Za-z_]\w*$', c):
+                if c in _RESERVED or not re.match(r'^[A-Za-z_]\w*$', c):
                     raise DFERDatasetError(
-                        f'extra header column {c!r} is not an identifier',
+                        f'extra header column {c!r} is reserved or not an identifier',
                         ann_file, first_ln)
             rows = rows[1:]
         parsed = []

@@ -9,7 +9,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from .classes import CLASS_NAMES, NUM_CLASSES
+from .classes import CLASS_NAMES, DFEW_FOLD1_TRAIN_COUNTS, NUM_CLASSES
 from .expressions import (CONFUSABLE, NUM_AUS, Envelope, ExpressionTrack,
                           prototype)
 from .draw import draw_face
@@ -222,8 +222,10 @@ def sample_clip(clip_id: int, label: int, subject: Subject, style: str,
         gaze=rng.uniform(-0.6, 0.6, 2))
     csv_label = label
     if rng.uniform() < r['label_noise']:
-        csv_label = int(rng.choice([c for c in range(NUM_CLASSES)
-                                    if c != label]))
+        # wrong labels follow the class prior, so rare classes stay clean
+        prior = np.asarray(DFEW_FOLD1_TRAIN_COUNTS, dtype=np.float64)
+        prior[label] = 0.0
+        csv_label = int(rng.choice(NUM_CLASSES, p=prior / prior.sum()))
     return ClipParams(
         clip_id=clip_id, label=label, csv_label=csv_label, subject=subject,
         capture=sample_capture(style, rng), track=track, glitches=glitches,

@@ -52,7 +52,8 @@ def _palette(s: Subject) -> Dict[str, Color]:
                'nostril': scale(s.skin, 0.5), 'tip': scale(s.skin, 1.06),
                'lid': scale(s.skin, 0.35), 'lid_low': scale(s.skin, 0.6),
                'lip_line': scale(s.lip, 0.45), 'chin': scale(s.skin, 0.8),
-               'bald': mix(s.skin, s.hair, 0.55)}
+               'bald': mix(s.skin, s.hair, 0.55),
+               'brow': scale(s.hair, 0.6)}
         if len(_PALETTES) > 4096:
             _PALETTES.clear()
         _PALETTES[key] = pal
@@ -232,7 +233,7 @@ def _upper_face(b: _Batch, g: FaceGeometry, s: Subject,
         upper = line.copy()
         upper[:, 1:] -= taper
         line[:, 1:] += taper
-        b.poly(np.concatenate([upper, line[::-1]]), s.hair)
+        b.poly(np.concatenate([upper, line[::-1]]), pal['brow'])
 
     lid_w = 1 if pal.get('_thin', True) else 2
     for k in range(2):

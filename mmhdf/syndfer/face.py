@@ -125,11 +125,11 @@ def face_geometry(subject: Subject, au: np.ndarray, blink: float = 0.0,
     base_y = s.eye_y - s.brow_gap
     for k, sign in enumerate((-1.0, 1.0)):
         g = side_gain[k]
-        inner_y = base_y - g * (0.13 * a['AU1'] - 0.09 * a['AU4'] -
-                                0.035 * a['AU9'])
-        outer_y = base_y + 0.025 - g * (0.13 * a['AU2'] + 0.025 * a['AU1'] -
-                                        0.03 * a['AU4'])
-        inner_x = max(0.06, s.eye_x - s.eye_w + 0.02 - 0.05 * a['AU4'])
+        inner_y = base_y - g * (0.17 * a['AU1'] - 0.12 * a['AU4'] -
+                                0.04 * a['AU9'])
+        outer_y = base_y + 0.025 - g * (0.17 * a['AU2'] + 0.03 * a['AU1'] -
+                                        0.04 * a['AU4'])
+        inner_x = max(0.06, s.eye_x - s.eye_w + 0.02 - 0.07 * a['AU4'])
         outer_x = s.eye_x + s.eye_w + 0.06
         xs = inner_x + (outer_x - inner_x) * _T4
         ys = inner_y + (outer_y - inner_y) * _T4
@@ -141,7 +141,7 @@ def face_geometry(subject: Subject, au: np.ndarray, blink: float = 0.0,
     # --- eyes: AU5 widens, AU6/AU7 raise the lower lid, blink closes.
     eye_c = np.array([[-s.eye_x + shift, s.eye_y], [s.eye_x + shift,
                                                     s.eye_y]])
-    up_h = s.eye_up * (1 + 0.85 * a['AU5'] - 0.3 * a['AU7'] -
+    up_h = s.eye_up * (1 + 1.1 * a['AU5'] - 0.3 * a['AU7'] -
                        0.12 * a['AU4'] - 0.15 * a['AU6'])
     low_h = s.eye_low * (1 - 0.45 * a['AU6'] - 0.5 * a['AU7'] +
                          0.15 * a['AU5'])
@@ -157,12 +157,12 @@ def face_geometry(subject: Subject, au: np.ndarray, blink: float = 0.0,
     nostril_y = s.nose_y + 0.04 - 0.045 * a['AU9'] - 0.02 * a['AU10']
 
     # --- mouth.
-    mw = s.mouth_w * (1 + 0.2 * a['AU12'] + 0.3 * a['AU20'] -
+    mw = s.mouth_w * (1 + 0.22 * a['AU12'] + 0.35 * a['AU20'] -
                       0.2 * a['AU23'] - 0.04 * a['AU26'])
     corner = np.zeros((2, 2))
     for k, sign in enumerate((-1.0, 1.0)):
         g = side_gain[k]
-        dy = g * (-0.11 * a['AU12'] + 0.1 * a['AU15'] + 0.025 * a['AU20'] +
+        dy = g * (-0.16 * a['AU12'] + 0.14 * a['AU15'] + 0.025 * a['AU20'] +
                   0.03 * a['AU26'] - 0.02 * a['AU10'])
         corner[k] = (sign * mw * (1 + 0.05 * (g - 1)) + shift,
                      s.mouth_y + dy)
@@ -171,7 +171,7 @@ def face_geometry(subject: Subject, au: np.ndarray, blink: float = 0.0,
     up_out = up_in - s.lip_up * max(
         0.25, 1 - 0.55 * a['AU23'] - 0.2 * a['AU20'] - 0.2 * a['AU12']) \
         - 0.015 * a['AU10']
-    gap = (0.28 * a['AU26'] + 0.03 * max(a['AU12'] - 0.4, 0.0) +
+    gap = (0.34 * a['AU26'] + 0.03 * max(a['AU12'] - 0.4, 0.0) +
            0.015 * a['AU20'])
     low_in = s.mouth_y + gap + 0.015 * a['AU15']
     low_out = low_in + s.lip_low * max(
@@ -185,7 +185,7 @@ def face_geometry(subject: Subject, au: np.ndarray, blink: float = 0.0,
         nose_tip=nose_tip, nostril_w=nostril_w, nostril_y=nostril_y,
         mouth_c=np.array([shift, s.mouth_y]), corner=corner, up_out=up_out,
         up_in=up_in, low_in=low_in, low_out=low_out,
-        chin_y=s.aspect + 0.2 * a['AU26'],
+        chin_y=s.aspect + 0.24 * a['AU26'],
         wrinkle_forehead=float(np.clip(0.6 * (a['AU1'] + a['AU2']) - 0.2, 0,
                                        1)),
         wrinkle_glabella=float(np.clip(0.9 * a['AU4'] + 0.4 * a['AU9'] - 0.1,

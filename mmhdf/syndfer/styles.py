@@ -81,22 +81,22 @@ STYLES: Dict[str, CaptureStyle] = {s.name: s for s in (
                  flicker=(0.03, 0.07), background=('stripes', 'room')),
     # ---- shifted domains (never used for train/val/test)
     CaptureStyle('night', 'dim blue-ish light, heavy noise, low contrast',
-                 brightness=(0.5, 0.65), gradient=(0.15, 0.35),
+                 brightness=(0.45, 0.6), gradient=(0.15, 0.35),
                  vignette=(0.2, 0.4), cast=(1.15, 0.98, 0.85),
-                 saturation=(0.5, 0.8), contrast=(0.8, 0.92),
-                 noise=(6.0, 10.0), blur=(0.3, 0.6), jpeg=(55, 75),
+                 saturation=(0.5, 0.8), contrast=(0.78, 0.9),
+                 noise=(8.0, 12.0), blur=(0.3, 0.6), jpeg=(50, 70),
                  background=('dark', 'blobs')),
     CaptureStyle('cctv', 'near-greyscale, low resolution, blocky codec',
                  brightness=(0.85, 1.05), gradient=(0.0, 0.2),
                  saturation=(0.0, 0.2), contrast=(0.85, 1.0),
-                 noise=(3.0, 6.0), blur=(0.3, 0.6), downscale=(0.42, 0.55),
-                 jpeg=(30, 45), flicker=(0.0, 0.04),
+                 noise=(3.0, 6.0), blur=(0.3, 0.6), downscale=(0.38, 0.5),
+                 jpeg=(25, 40), flicker=(0.0, 0.04),
                  background=('room', 'stripes')),
     CaptureStyle('phone', 'over-saturated magenta-warm, strong compression',
                  brightness=(0.95, 1.15), gradient=(0.05, 0.25),
                  cast=(1.05, 0.88, 1.12), saturation=(1.35, 1.7),
                  contrast=(1.1, 1.3), noise=(2.0, 4.0),
-                 downscale=(0.5, 0.65), jpeg=(18, 30),
+                 downscale=(0.45, 0.6), jpeg=(15, 25),
                  background=('foliage', 'noise')),
 )}
 
@@ -266,6 +266,21 @@ def make_gain_map(cap: CaptureParams, height: int,
         np.float32)).astype(np.float32)
 
 
+_NOISE_BANK: list = []
+
+
+def _noise_bank() -> np.ndarray:
+    """A fixed bank of standard-normal float32 samples (per process).
+
+    Frames take random windows of it: much cheaper than fresh Gaussian
+    samples and still deterministic given the clip's noise seed.
+    """
+    if not _NOISE_BANK:
+        _NOISE_BANK.append(np.random.default_rng(12345).standard_normal(
+            1 << 21, dtype=np.float32))
+    return _NOISE_BANK[0]
+
+
 def degrade_clip(frames: np.ndarray, cap: CaptureParams,
                  rng: np.random.Generator) -> np.ndarray:
     """Apply a clip's capture style to all its clean frames at once.
@@ -312,6 +327,14 @@ def degrade_clip(frames: np.ndarray, cap: CaptureParams,
                 x = cv2.GaussianBlur(x, (0, 0), sigma)
             img[k] = x
     if cap.noise > 0.2:
-        img += rng.standard_normal(img.shape, dtype=np.float32) * cap.noise
+        bank = _noise_bank()
+        size = h * w * 3
+        if size * 4 > len(bank):      # large frames: fresh samples
+            img += rng.standard_normal(img.shape, dtype=np.float32) * \
+                np.float32(cap.noise)
+        else:
+            for k, off in enumerate(rng.integers(0, len(bank) - size, n)):
+                img[k] += bank[off:off + size].reshape(h, w, 3) * \
+                    np.float32(cap.noise)
     np.clip(img, 0, 255, out=img)
     return img.astype(np.uint8)

@@ -126,3 +126,69 @@ def write_dfew_csv(path: str,
         for row in rows:
             f.write(','.join(str(c) for c in row) + '\n')
     return path
+
+
+# -------------------------------------------------------------- FERV39k
+FERV_EMOTIONS = ('Angry', 'Disgust', 'Fear', 'Happy', 'Neutral', 'Sad',
+                 'Surprise')
+#: (scene, emotion, number, frames): 3 scenes, every emotion, one 8-frame
+#: clip (short, < 16)
+FERV_TRAIN = [('Crime', 'Angry', '0063', 20)] + [
+    (sc, emo, f'{i:04d}', 8 if (sc, emo) == ('Interview', 'Fear') else 18)
+    for i, (sc, emo) in enumerate(
+        (s, e) for s in ('Interview', 'DailyLife') for e in FERV_EMOTIONS)
+]
+FERV_TEST = [('Interview', 'Happy', '0118', 12), ('Crime', 'Sad', '0200', 30),
+             ('War', 'Fear', '0201', 25)]
+
+
+def make_ferv39k(root: str, double_nested: bool = True) -> str:
+    """Fake FERV39k: ``2_ClipsforFaceCrop/2_ClipsforFaceCrop/<Scene>/<Emo>/
+    <NNNN>/`` (doubled nesting by default) and the header-less,
+    space-separated ``4_setups/All_scenes/{train,test}_All.csv``; the first
+    train row is ``Crime/Angry/0063 Angry`` as in the release."""
+    faces = osp.join(root, '2_ClipsforFaceCrop')
+    if double_nested:
+        faces = osp.join(faces, '2_ClipsforFaceCrop')
+    for split, rows in (('train', FERV_TRAIN), ('test', FERV_TEST)):
+        lines = []
+        for sc, emo, num, n in rows:
+            write_frames(osp.join(faces, sc, emo, num), n, 'img', size=8)
+            lines.append(f'{sc}/{emo}/{num} {emo}')
+        path = osp.join(root, '4_setups', 'All_scenes', f'{split}_All.csv')
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        with open(path, 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+    return root
+
+
+# ----------------------------------------------------------------- MAFW
+MAFW_LABELS = ('anger', 'disgust', 'fear', 'happiness', 'neutral',
+               'sadness', 'surprise', 'contempt', 'anxiety', 'helplessness',
+               'disappointment')
+
+
+def make_mafw(root: str, ext: str = 'png') -> str:
+    """Fake MAFW: 22 clips (2 per class), ``data/frames/<NNNNN>/`` frames,
+    fold 1 (clips 1..16 train, 17..22 test) in
+    ``anno/single/no_caption/set_1/{train,test}.txt`` and GBK,
+    tab-separated ``with_caption`` files covering only the even clips."""
+    clips = {i: MAFW_LABELS[(i - 1) % 11] for i in range(1, 23)}
+    for cid in clips:
+        write_frames(osp.join(root, 'data', 'frames', f'{cid:05d}'),
+                     10 if cid == 2 else 20, 'plain', ext=ext, size=8)
+    splits = {'train': range(1, 17), 'test': range(17, 23)}
+    for split, ids in splits.items():
+        nc = osp.join(root, 'anno', 'single', 'no_caption', 'set_1',
+                      f'{split}.txt')
+        wc = osp.join(root, 'anno', 'single', 'with_caption', 'set_1',
+                      f'{split}.txt')
+        os.makedirs(osp.dirname(nc), exist_ok=True)
+        os.makedirs(osp.dirname(wc), exist_ok=True)
+        with open(nc, 'w') as f:
+            f.write(''.join(f'{i:05d}.mp4 {clips[i]}\n' for i in ids))
+        with open(wc, 'w', encoding='gbk') as f:
+            f.write(''.join(
+                f'{i:05d}.mp4\t{clips[i]}\t一个人在笑{i}\tA person {i}\n'
+                for i in ids if i % 2 == 0))
+    return root

@@ -262,3 +262,49 @@ def test_video_source(tmp_path):
     os.remove(osp.join(root, 'Clip', 'original', '00002.mp4'))
     with pytest.raises(DFERDatasetError, match='00002.mp4 of clip 00002 not found'):
         DFEWDataset(root, fold=3, split='test', source='video')
+
+
+def test_embedded_benchmark_layout_cpu_snippet(tmp_path):
+    """Generated DFEW-layout benchmark: custom split names, 68 px frames,
+    a per-sample ``domain`` column, the 16x64^2 CPU pipeline."""
+    import torch
+    from mmengine.evaluator import Evaluator
+    root = str(tmp_path / 'bench')
+    for cid in range(1, 8):
+        write_frames(osp.join(root, 'Clip', 'clip_224x224', f'{cid:05d}'),
+                     12 + cid, 'dfew', f'{cid:05d}', size=68)
+    for split in ('val', 'test_shifted'):
+        write_dfew_csv(
+            osp.join(root, 'EmoLabel_DataSplit', f'{split}(single-labeled)',
+                     'set_1.csv'),
+            [(c, c, 'studio' if c % 2 else 'phone') for c in range(1, 8)],
+            header='video_name,label,domain')
+    val_pipeline = [
+        dict(type='DFERUniformSample', clip_len=16, test_mode=True),
+        dict(type='DFERFrameDecode'),
+        dict(type='Resize', scale=(64, 64), keep_ratio=False),
+        dict(type='FormatShape', input_format='NCTHW'),
+        dict(type='PackActionInputs', algorithm_keys=('domain', )),
+    ]
+    ev = Evaluator(dict(type='DFERMetric', group_key='domain',
+                        save_dir=str(tmp_path / 'out'), tag='test_shifted'))
+    for split in ('val', 'test_shifted'):
+        ds = DATASETS.build(
+            dict(type='DFEWDataset', data_root=root, fold=1, split=split,
+                 pipeline=val_pipeline, test_mode=True))
+        assert len(ds) == 7 and ds.metainfo['split'] == split
+    ev.dataset_meta = ds.metainfo
+    samples = []
+    for i in range(len(ds)):
+        out = ds[i]
+        assert tuple(out['inputs'].shape) == (1, 3, 16, 64, 64)
+        s = out['data_samples']
+        assert s.domain == ('studio' if (i + 1) % 2 else 'phone')
+        s.set_pred_score(torch.eye(7)[0])  # always predicts Happy
+        samples.append(s)
+    ev.process(samples)
+    res = ev.evaluate(len(samples))
+    assert res['dfer/WAR'] == pytest.approx(100 / 7)
+    # studio holds Happy (1), so its UAR is 25 (1 of 4 classes right)
+    assert res['dfer/domain_UAR/studio'] == pytest.approx(25.0)
+    assert res['dfer/worst_group_UAR'] == pytest.approx(0.0)

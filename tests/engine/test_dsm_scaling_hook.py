@@ -166,3 +166,55 @@ def test_hook_args():
         DSMScalingHook(mode='ema')
     hook = DSMScalingHook(alpha=4.0, beta=2.0, init_grad_norm=3.0)
     assert hook.current_weights() == pytest.approx((3.0, 0.5))
+
+
+class _Head(torch.nn.Module):
+
+    def set_loss_weights(self, lambda_ce, lambda_sc):
+        self.weights = (lambda_ce, lambda_sc)
+
+
+def stub_runner(name, wrappers):
+    from types import SimpleNamespace
+
+    from mmengine.logging import MessageHub
+    from mmengine.optim import OptimWrapperDict
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), _Head())
+    if isinstance(wrappers, dict):
+        wrappers = OptimWrapperDict(**wrappers)
+    return SimpleNamespace(model=model, optim_wrapper=wrappers,
+                           message_hub=MessageHub.get_instance(name))
+
+
+def test_hook_state_rules():
+    from mmhdf.engine.optimizers import GradNormOptimWrapper
+    lin = torch.nn.Linear(2, 2)
+    a = GradNormOptimWrapper(torch.optim.SGD([lin.weight], lr=0.1))
+    b = GradNormOptimWrapper(torch.optim.SGD([lin.bias], lr=0.1))
+    runner = stub_runner('dsm_hook_state_rules', dict(a=a, b=b))
+    # resume: continue from the g in the message hub
+    runner.message_hub.update_scalar('train/dsm_grad_norm', 3.0)
+    hook = DSMScalingHook()
+    hook.before_train(runner)
+    hook.before_train_iter(runner, 0)
+    assert runner.model[1].weights == pytest.approx((7.5, 0.025))
+    # OptimWrapperDict: global norm over all wrappers
+    a.last_grad_norm, b.last_grad_norm = torch.tensor(3.0), torch.tensor(4.)
+    hook.after_train_iter(runner, 0)
+    assert hook.grad_norm == pytest.approx(5.0)
+    # no update this iteration (accumulation) / non-finite g: keep g
+    hook.after_train_iter(runner, 1)
+    assert hook.grad_norm == pytest.approx(5.0)
+    a.last_grad_norm = torch.tensor(float('inf'))
+    hook.after_train_iter(runner, 2)
+    assert hook.grad_norm == pytest.approx(5.0)
+    hook.before_train_iter(runner, 3)
+    assert runner.model[1].weights == pytest.approx(
+        grad_scaled_weights(5.0))
+
+
+def test_hook_needs_a_dsm_head():
+    runner = stub_runner('dsm_hook_no_head', None)
+    runner.model = torch.nn.Linear(2, 2)
+    with pytest.raises(RuntimeError, match='set_loss_weights'):
+        DSMScalingHook().before_train(runner)

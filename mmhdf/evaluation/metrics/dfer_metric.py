@@ -121,7 +121,8 @@ class DFERMetric(BaseMetric):
         missing_group (str, optional): group name for samples lacking
             ``group_key``.
         tag (str): file-name tag, e.g. ``'val'`` / ``'test'``.
-        save_files (bool): write JSON / PNG. Defaults to True.
+        save_files (bool): write the JSON (and PNG) files. Defaults to True.
+        save_png (bool): also render the PNG. Defaults to True.
         keep_history (bool): also keep one JSON per evaluation
             (``<tag>_confusion_matrix_epoch<N>.json``).
         collect_device (str): ``'cpu'`` or ``'gpu'``.
@@ -138,6 +139,7 @@ class DFERMetric(BaseMetric):
                  missing_group: Optional[str] = None,
                  tag: str = 'eval',
                  save_files: bool = True,
+                 save_png: bool = True,
                  keep_history: bool = False,
                  collect_device: str = 'cpu') -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -148,6 +150,7 @@ class DFERMetric(BaseMetric):
         self.missing_group = missing_group
         self.tag = tag
         self.save_files = save_files
+        self.save_png = save_png
         self.keep_history = keep_history
         self.last_summary: Optional[dict] = None
 
@@ -294,6 +297,8 @@ class DFERMetric(BaseMetric):
         if self.keep_history and summary.get('epoch') is not None:
             with open(f'{stem}_epoch{summary["epoch"]}.json', 'w') as f:
                 f.write(text)
+        if not self.save_png:
+            return
         save_confusion_png(cm, names, stem + '.png',
                            title=f'{self.tag}: WAR '
                            f'{summary["metrics"]["WAR"]:.2f} / UAR '

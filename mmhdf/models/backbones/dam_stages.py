@@ -44,7 +44,8 @@ def build_dams(stage_frames: Sequence[int], dam_stages: Sequence[int],
         raise ValueError('dam_cfg must not set num_frames: each DAM gets its '
                          "stage's T, computed from the backbone's num_frames")
     return nn.ModuleDict({
-        f'dam{i + 1}': DAM(num_frames=stage_frames[i], **dam_cfg)
+        f'dam{i + 1}':
+        DAM(num_frames=stage_frames[i], **dam_cfg)
         for i in dam_stages
     })
 

@@ -93,8 +93,9 @@ class ResNet3dDAM(ResNet3d):
                 f'for the temporal downsampling: T < 1 after {where} (stage '
                 f'T so far: {frames})')
 
-    def forward(self, x: torch.Tensor
-                ) -> Union[torch.Tensor, Tuple[torch.Tensor, ...]]:
+    def forward(
+            self,
+            x: torch.Tensor) -> Union[torch.Tensor, Tuple[torch.Tensor, ...]]:
         """Forward through stem, stages (+ DAMs).
 
         Args:

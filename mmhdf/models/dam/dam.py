@@ -64,8 +64,8 @@ class DAM(nn.Module):
             num_frames, num_bins=num_bins, diff_axis=diff_axis)
         self.frequency = FrequencyDistributionalAttention(
             freq_select=freq_select, **freq_kwargs)
-        self.temporal_weight = nn.Parameter(torch.tensor(float(
-            fusion_init[0])))
+        self.temporal_weight = nn.Parameter(
+            torch.tensor(float(fusion_init[0])))
         self.frequency_weight = nn.Parameter(
             torch.tensor(float(fusion_init[1])))
         self.keep_maps = keep_maps
@@ -83,7 +83,8 @@ class DAM(nn.Module):
                 'build it with the T of the feature map it is applied to.')
 
     def forward_with_maps(
-            self, x: torch.Tensor) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
+            self,
+            x: torch.Tensor) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
         """Forward pass that also returns the attention maps.
 
         Args:
@@ -98,8 +99,9 @@ class DAM(nn.Module):
         n, _, t, h, w = x.shape
         gate = self.temporal(x)  # [N, T]
         freq_attn = torch.sigmoid(self.frequency(x))  # [N, 1, H, W]
-        scale = (self.temporal_weight * (1 + gate).view(n, 1, t, 1, 1) +
-                 self.frequency_weight * (1 + freq_attn).view(n, 1, 1, h, w))
+        scale = (
+            self.temporal_weight * (1 + gate).view(n, 1, t, 1, 1) +
+            self.frequency_weight * (1 + freq_attn).view(n, 1, 1, h, w))
         out = x * (scale / 2)
         return out, dict(temporal_gate=gate, freq_attn=freq_attn[:, 0])
 

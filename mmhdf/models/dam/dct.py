@@ -103,8 +103,11 @@ def dct_filter_bank(freq_select: FreqSelect = 'all',
                     dtype: Optional[torch.dtype] = None) -> torch.Tensor:
     """Build the fixed 2-D DCT-II filter bank.
 
-    Filter ``(u, v)`` is the outer product of the 1-D bases:
-    ``bank[(u, v)](x, y) = c(u) c(v) cos((2x+1) u pi / 2S) cos((2y+1) v pi / 2S)``
+    Filter ``(u, v)`` is the outer product of the 1-D bases::
+
+        bank[(u, v)](x, y) = c(u) c(v) cos((2x + 1) u pi / 2S)
+                                       cos((2y + 1) v pi / 2S)
+
     with ``x`` the row and ``y`` the column index. With ``freq_select='all'``
     the bank is ordered like the released ``DCT7x7`` (``u = k mod 7``,
     ``v = k // 7``; ``k = 0`` is DC, all entries ``1/7``). Every filter has

@@ -136,8 +136,9 @@ class FrequencyDistributionalAttention(nn.Module):
         centred = mixed - mixed.mean(dim=1, keepdim=True)
         # unbiased variance over the F channels (= torch.var, ~3x faster
         # forward+backward on CPU than var() over a non-inner dim)
-        var = (centred * centred).sum(dim=1, keepdim=True) / (
-            self.num_freqs - 1)
+        var = (centred * centred).sum(
+            dim=1, keepdim=True) / (
+                self.num_freqs - 1)
         std = torch.sqrt(var + self.eps)
         z = self.dyt_gamma[:, None, None] * torch.tanh(
             self.dyt_alpha / (std + self.eps) * mixed) + \

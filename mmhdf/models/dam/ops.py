@@ -27,7 +27,8 @@ def use_matmul(x: torch.Tensor, impl: str) -> bool:
     return impl == 'matmul'
 
 
-def conv2d_one_to_many(x: torch.Tensor, weight: torch.Tensor,
+def conv2d_one_to_many(x: torch.Tensor,
+                       weight: torch.Tensor,
                        impl: str = 'auto') -> torch.Tensor:
     """``conv2d(x, weight, padding=k // 2)`` for a 1-channel input.
 
@@ -39,15 +40,16 @@ def conv2d_one_to_many(x: torch.Tensor, weight: torch.Tensor,
     Returns:
         torch.Tensor: ``[N, F, H, W]``.
     """
-    k = weight.size(-1)
+    k = int(weight.shape[-1])  # int() keeps jit tracing (FLOP counters) ok
     if not use_matmul(x, impl):
         return F.conv2d(x, weight, padding=k // 2)
-    n, _, h, w = x.shape
+    n, h, w = int(x.shape[0]), int(x.shape[2]), int(x.shape[3])
     cols = F.unfold(x, k, padding=k // 2)  # [N, k*k, H*W]
     return (weight.view(weight.size(0), k * k) @ cols).view(n, -1, h, w)
 
 
-def conv2d_many_to_one(x: torch.Tensor, weight: torch.Tensor,
+def conv2d_many_to_one(x: torch.Tensor,
+                       weight: torch.Tensor,
                        impl: str = 'auto') -> torch.Tensor:
     """``conv2d(x, weight, padding=k // 2)`` for a 1-channel output.
 
@@ -63,9 +65,10 @@ def conv2d_many_to_one(x: torch.Tensor, weight: torch.Tensor,
     Returns:
         torch.Tensor: ``[N, 1, H, W]``.
     """
-    k = weight.size(-1)
+    k = int(weight.shape[-1])
     if not use_matmul(x, impl):
         return F.conv2d(x, weight, padding=k // 2)
-    h, w = x.shape[-2:]
-    taps = weight.view(x.size(1), k * k).t().flip(0)  # [k*k, F], reversed
+    h, w = int(x.shape[-2]), int(x.shape[-1])
+    # [k*k, F] with the tap order reversed
+    taps = weight.view(int(x.shape[1]), k * k).t().flip(0)
     return F.fold(taps @ x.flatten(2), (h, w), k, padding=k // 2)

@@ -1,5 +1,6 @@
 """Temporal distributional attention branch of DAM (HDF §3.2)."""
 import math
+from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -33,7 +34,8 @@ class TemporalDistributionalAttention(nn.Module):
 
     Difference term (``diff_axis``): the paper's "Compensate" term is a frame
     difference, so the default ``'time'`` uses
-    ``Delta[n, t, k] = |A[n, t, k] - A[n, t - 1, k]|`` with ``Delta[:, 0] = 0``.
+    ``Delta[n, t, k] = |A[n, t, k] - A[n, t - 1, k]|`` with
+    ``Delta[:, 0] = 0``.
     The released code differences along the channel-group axis
     (``|A[n, t, k] - A[n, t, k - 1]|``, ``Delta[..., 0] = 0``); both axes have
     length ``T`` there. ``diff_axis='channel'`` reproduces that behaviour.
@@ -51,9 +53,9 @@ class TemporalDistributionalAttention(nn.Module):
 
     def __init__(self,
                  num_frames: int,
-                 num_bins: int = None,
+                 num_bins: Optional[int] = None,
                  diff_axis: str = 'time',
-                 pool_init: tuple = (0.5, 0.5)) -> None:
+                 pool_init: Tuple[float, float] = (0.5, 0.5)) -> None:
         super().__init__()
         if num_frames < 1:
             raise ValueError(f'num_frames must be >= 1, got {num_frames}')
@@ -104,8 +106,9 @@ class TemporalDistributionalAttention(nn.Module):
             torch.Tensor: ``Delta``, ``[N, T, K]``.
         """
         dim = 1 if self.diff_axis == 'time' else 2
-        diff = (avg.narrow(dim, 1, avg.size(dim) - 1) -
-                avg.narrow(dim, 0, avg.size(dim) - 1)).abs()
+        length = avg.size(dim) - 1
+        diff = (avg.narrow(dim, 1, length) -
+                avg.narrow(dim, 0, length)).abs()
         return torch.cat([torch.zeros_like(avg.narrow(dim, 0, 1)), diff], dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

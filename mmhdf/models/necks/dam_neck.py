@@ -46,10 +46,10 @@ class DAMNeck(nn.Module):
     def init_weights(self) -> None:
         """DAM parameters are initialised at construction; nothing to do."""
 
-    def forward(self,
-                x: Feats,
-                data_samples: Optional[SampleList] = None) -> Tuple[Feats,
-                                                                    dict]:
+    def forward(
+            self,
+            x: Feats,
+            data_samples: Optional[SampleList] = None) -> Tuple[Feats, dict]:
         """Apply DAM.
 
         Args:

@@ -19,20 +19,23 @@ R3D18 = dict(
     temporal_strides=(1, 2, 2, 2))
 
 
-@pytest.mark.parametrize('num_frames, kwargs, expected', [
-    (16, R3D18, [16, 8, 4, 2]),
-    (8, dict(), [8, 4, 4, 4]),  # mmaction default: pool2 after stage 1
-    (8, dict(conv1_stride_t=2, pool1_stride_t=2), [2, 1, 1, 1]),
-    (5, dict(with_pool2=True, temporal_strides=(1, 2, 2, 2)), [5, 1, 1, 1]),
-    (7,
-     dict(
-         with_pool1=False,
-         with_pool2=False,
-         conv1_kernel=(5, 7, 7),
-         conv1_stride_t=2,
-         temporal_strides=(1, 2, 2, 2),
-         inflate=(0, 1, 0, 1)), [4, 2, 1, 1]),
-])
+@pytest.mark.parametrize(
+    'num_frames, kwargs, expected',
+    [
+        (16, R3D18, [16, 8, 4, 2]),
+        (8, dict(), [8, 4, 4, 4]),  # mmaction default: pool2 after stage 1
+        (8, dict(conv1_stride_t=2, pool1_stride_t=2), [2, 1, 1, 1]),
+        (5, dict(with_pool2=True, temporal_strides=(1, 2, 2, 2)), [5, 1, 1, 1
+                                                                   ]),
+        (7,
+         dict(
+             with_pool1=False,
+             with_pool2=False,
+             conv1_kernel=(5, 7, 7),
+             conv1_stride_t=2,
+             temporal_strides=(1, 2, 2, 2),
+             inflate=(0, 1, 0, 1)), [4, 2, 1, 1]),
+    ])
 def test_stage_frames_match_actual_shapes(num_frames, kwargs, expected):
     model = ResNet3dDAM(num_frames=num_frames, **TINY, **kwargs)
     assert model.stage_frames == expected
@@ -48,8 +51,9 @@ def test_stage_frames_match_actual_shapes(num_frames, kwargs, expected):
 
 
 def test_too_short_clip_error():
-    with pytest.raises(ValueError, match=r'num_frames=1 is too short .* '
-                       r'after pool2'):
+    with pytest.raises(
+            ValueError, match=r'num_frames=1 is too short .* '
+            r'after pool2'):
         ResNet3dDAM(num_frames=1, with_pool2=True, **TINY)
     with pytest.raises(ValueError, match='num_frames must be >= 1'):
         ResNet3dDAM(num_frames=0, **TINY)
@@ -57,8 +61,10 @@ def test_too_short_clip_error():
 
 def test_t_mismatch_error():
     model = ResNet3dDAM(num_frames=16, **TINY, **R3D18)
-    with pytest.raises(ValueError, match=r'ResNet3dDAM was built for '
-                       r'num_frames=16 but got an input clip with T=8'):
+    with pytest.raises(
+            ValueError,
+            match=r'ResNet3dDAM was built for '
+            r'num_frames=16 but got an input clip with T=8'):
         model(torch.randn(1, 3, 8, 32, 32))
 
 

@@ -85,8 +85,8 @@ def test_init_weights_keeps_dam_parameters():
 
 def test_errors():
     model = X3DDAM(num_frames=8, **SMALL)
-    with pytest.raises(ValueError,
-                       match=r'num_frames=8 but got an input clip with T=4'):
+    with pytest.raises(
+            ValueError, match=r'num_frames=8 but got an input clip with T=4'):
         model(torch.randn(1, 3, 4, 32, 32))
     with pytest.raises(ValueError, match='outside'):
         X3DDAM(num_frames=8, dam_stages=(4, ), **SMALL)
@@ -116,6 +116,7 @@ def test_config_through_recognizer():
     model, _, _ = run_recognizer(cfg, num_frames=8, size=32)
     backbone = model.backbone
     assert isinstance(backbone, X3DDAM)
-    assert all(isinstance(d, DAM) and d.num_frames == 8
-               for d in backbone.dams.values())
+    assert all(
+        isinstance(d, DAM) and d.num_frames == 8
+        for d in backbone.dams.values())
     assert backbone.dams['dam1'].temporal.query.weight.grad is not None

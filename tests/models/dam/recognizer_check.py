@@ -7,19 +7,21 @@ from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(
-    __file__)))))
+ROOT = osp.dirname(
+    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def load_model_cfg(name: str, **overrides) -> Config:
     """``configs/_base_/models/<name>.py`` with ``model`` overrides merged."""
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', '_base_', 'models',
-                                   f'{name}.py'))
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs', '_base_', 'models', f'{name}.py'))
     cfg.merge_from_dict(dict(model=overrides))
     return cfg
 
 
-def run_recognizer(cfg: Config, num_frames: int, size: int,
+def run_recognizer(cfg: Config,
+                   num_frames: int,
+                   size: int,
                    num_classes: int = 7):
     """Loss (with backward) and predict through ``Recognizer3D``.
 

@@ -65,8 +65,8 @@ class _RefTemporal(nn.Module):
                           delta)
         u = torch.einsum('ts,bsk->btk', self.time_linear.weight, u)
         q, k, v = self.query(u), self.key(u), self.value(u)
-        attn = F.softmax(torch.bmm(q, k.transpose(1, 2)) / math.sqrt(self.k),
-                         dim=-1)
+        attn = F.softmax(
+            torch.bmm(q, k.transpose(1, 2)) / math.sqrt(self.k), dim=-1)
         gate = torch.sigmoid(torch.bmm(attn, v).mean(2))  # [B, T]
         return xt * gate[:, :, None, None, None] + xt, gate
 
@@ -93,9 +93,11 @@ class _RefFrequency(nn.Module):
         xbar = xt.mean(1)  # [B, C, H, W]
         bank = reference_dct_bank(self.pairs, self.size).to(xt.dtype)
         weight = bank.unsqueeze(1).repeat(1, c, 1, 1)  # [F, C, S, S]
-        y = F.conv2d(xbar, weight, torch.zeros(len(self.pairs),
-                                                 dtype=xt.dtype),
-                     padding=self.size // 2)
+        y = F.conv2d(
+            xbar,
+            weight,
+            torch.zeros(len(self.pairs), dtype=xt.dtype),
+            padding=self.size // 2)
         nf = y.size(1)
         r = torch.sqrt(((y - y.mean((2, 3), keepdim=True))**2).sum(
             (2, 3), keepdim=True))
@@ -116,7 +118,10 @@ class _RefFrequency(nn.Module):
 class ReferenceDAM(nn.Module):
     """Reference DAM on ``[N, C, T, H, W]`` (see module docstring)."""
 
-    def __init__(self, num_frames, num_bins=None, diff_axis='time',
+    def __init__(self,
+                 num_frames,
+                 num_bins=None,
+                 diff_axis='time',
                  freq_pairs=None):
         super().__init__()
         k = num_bins or num_frames

@@ -31,8 +31,8 @@ def test_param_count_matches_spec():
     # spec (hdf-method.md §3.5): 4,237 per DAM at T = 16, independent of C
     assert _num_params(DAM(16)) == 4237
     t, k, f = 8, 4, 10
-    expected = (2 + 2 * t * k + t * t + 3 * (k * k + k)) + (
-        5 * f + 3 + f * 49) + 2
+    expected = (2 + 2 * t * k + t * t + 3 *
+                (k * k + k)) + (5 * f + 3 + f * 49) + 2
     assert _num_params(DAM(t, num_bins=k, freq_select='low')) == expected
 
 
@@ -62,8 +62,8 @@ def test_initial_values():
     assert f.attn_conv.bias is None
     # noise ~ N(0, 0.1^2)
     torch.manual_seed(0)
-    noise = torch.cat([FrequencyDistributionalAttention().noise
-                       for _ in range(20)])
+    noise = torch.cat(
+        [FrequencyDistributionalAttention().noise for _ in range(20)])
     assert 0.07 < noise.std().item() < 0.13
 
 
@@ -78,14 +78,17 @@ def test_dct_bank_is_a_non_persistent_buffer():
     assert dam.frequency.dct_bank.dtype == torch.float64
 
 
-@pytest.mark.parametrize('kwargs, ref_kwargs, shape', [
-    (dict(), dict(), (2, 24, 16, 16, 16)),  # C not divisible by K
-    (dict(diff_axis='channel'), dict(diff_axis='channel'), (2, 12, 8, 9, 11)),
-    (dict(num_bins=3), dict(num_bins=3), (1, 10, 6, 8, 8)),
-    (dict(freq_select='low16'), dict(freq_pairs=zigzag_order()[:16]),
-     (2, 8, 8, 5, 5)),
-    (dict(conv_impl='conv'), dict(), (1, 6, 8, 8, 8)),
-])
+@pytest.mark.parametrize(
+    'kwargs, ref_kwargs, shape',
+    [
+        (dict(), dict(), (2, 24, 16, 16, 16)),  # C not divisible by K
+        (dict(diff_axis='channel'), dict(diff_axis='channel'),
+         (2, 12, 8, 9, 11)),
+        (dict(num_bins=3), dict(num_bins=3), (1, 10, 6, 8, 8)),
+        (dict(freq_select='low16'), dict(freq_pairs=zigzag_order()[:16]),
+         (2, 8, 8, 5, 5)),
+        (dict(conv_impl='conv'), dict(), (1, 6, 8, 8, 8)),
+    ])
 def test_equivalence_to_reference(kwargs, ref_kwargs, shape):
     torch.manual_seed(0)
     dam = DAM(shape[2], **kwargs)
@@ -103,8 +106,9 @@ def test_equivalence_to_reference(kwargs, ref_kwargs, shape):
 
     grad = torch.randn_like(out)
     params = list(dam.parameters())
-    ref_params = [dict(ref.named_parameters())[n]
-                  for n, _ in dam.named_parameters()]
+    ref_params = [
+        dict(ref.named_parameters())[n] for n, _ in dam.named_parameters()
+    ]
     grads = torch.autograd.grad(out, [x] + params, grad)
     ref_grads = torch.autograd.grad(ref_out, [x] + ref_params, grad)
     for g, rg in zip(grads, ref_grads):
@@ -161,11 +165,11 @@ def test_difference_term_axes():
     time = TemporalDistributionalAttention(2, num_bins=3)
     chan = TemporalDistributionalAttention(2, num_bins=3, diff_axis='channel')
     # paper: |A_t - A_{t-1}|, zero at t = 0
-    assert torch.equal(time.difference(a),
-                       torch.tensor([[[0., 0., 0.], [1., 3., 1.]]]))
+    assert torch.equal(
+        time.difference(a), torch.tensor([[[0., 0., 0.], [1., 3., 1.]]]))
     # released code: along the channel-group axis, zero at k = 0
-    assert torch.equal(chan.difference(a),
-                       torch.tensor([[[0., 1., 2.], [0., 5., 0.]]]))
+    assert torch.equal(
+        chan.difference(a), torch.tensor([[[0., 1., 2.], [0., 5., 0.]]]))
 
 
 def test_pooling_hand_checked():
@@ -179,8 +183,9 @@ def test_pooling_hand_checked():
 
 def test_t_mismatch_error():
     dam = DAM(16)
-    with pytest.raises(ValueError, match=r'built for T=16 .* got an input '
-                       r'with T=8'):
+    with pytest.raises(
+            ValueError, match=r'built for T=16 .* got an input '
+            r'with T=8'):
         dam(torch.randn(1, 4, 8, 8, 8))
     with pytest.raises(ValueError, match=r'\[N, C, T, H, W\]'):
         dam(torch.randn(4, 16, 8, 8))

@@ -13,13 +13,13 @@ from tests.models.dam.reference_dam import reference_dct_bank
 
 def test_bank_orthonormal():
     bank = dct_filter_bank('all', dtype=torch.float64).view(49, 49)
-    assert torch.allclose(bank @ bank.t(), torch.eye(49, dtype=torch.float64),
-                          atol=1e-12)
-    assert torch.allclose(bank.t() @ bank, torch.eye(49, dtype=torch.float64),
-                          atol=1e-12)
+    assert torch.allclose(
+        bank @ bank.t(), torch.eye(49, dtype=torch.float64), atol=1e-12)
+    assert torch.allclose(
+        bank.t() @ bank, torch.eye(49, dtype=torch.float64), atol=1e-12)
     basis = dct_basis_1d(7)
-    assert torch.allclose(basis @ basis.t(), torch.eye(7, dtype=torch.float64),
-                          atol=1e-12)
+    assert torch.allclose(
+        basis @ basis.t(), torch.eye(7, dtype=torch.float64), atol=1e-12)
 
 
 def test_bank_matches_cosine_formula_and_released_order():
@@ -27,8 +27,8 @@ def test_bank_matches_cosine_formula_and_released_order():
     pairs = [(k % 7, k // 7) for k in range(49)]
     assert torch.allclose(bank, reference_dct_bank(pairs), atol=1e-12)
     # k = 0 is DC: every entry 1/7
-    assert torch.allclose(bank[0], torch.full((7, 7), 1 / 7,
-                                              dtype=torch.float64))
+    assert torch.allclose(bank[0],
+                          torch.full((7, 7), 1 / 7, dtype=torch.float64))
     # k = 1 is (u, v) = (1, 0): varies with the row index, constant along a
     # row; its first row is c(1) c(0) cos(pi / 14)
     assert torch.allclose(bank[1], bank[1][:, :1].expand(7, 7))
@@ -42,8 +42,8 @@ def test_bank_is_float32_by_default_and_subsets_are_rows_of_full():
     full = dct_filter_bank('all')
     assert full.dtype == torch.float32 and full.shape == (49, 7, 7)
     low = dct_filter_bank([(0, 0), (2, 3)])
-    assert torch.equal(low[0], full[0]) and torch.equal(low[1], full[3 * 7 +
-                                                                    2])
+    assert torch.equal(low[0], full[0]) and torch.equal(
+        low[1], full[3 * 7 + 2])
 
 
 def test_select_frequencies():

@@ -1,0 +1,78 @@
+"""Reading the model input from a config and predicting clips."""
+import numpy as np
+import pytest
+
+from mmhdf.apis import (build_clip_pipeline, get_class_names,
+                        get_test_pipeline_cfg, iter_frames, load_recognizer,
+                        parse_clip_spec, predict_clips, sample_clip_indices,
+                        sliding_windows)
+from tests.apis.dfer_tiny import (DFEW, write_checkpoint, write_face_video,
+                                  write_tiny_config)
+
+
+@pytest.fixture(scope='module')
+def tiny(tmp_path_factory):
+    root = tmp_path_factory.mktemp('tiny')
+    cfg = write_tiny_config(str(root))
+    ckpt = str(root / 'tiny.pth')
+    write_checkpoint(cfg, ckpt, seed=1)
+    video = str(root / 'face.mp4')
+    write_face_video(video, num_frames=20, seed=1)
+    return cfg, ckpt, video
+
+
+def test_parse_clip_spec_and_clip_pipeline(tiny):
+    model = load_recognizer(tiny[0], tiny[1])
+    pipeline = get_test_pipeline_cfg(model.cfg)
+    spec = parse_clip_spec(pipeline)
+    assert (spec.clip_len, spec.frame_interval, spec.input_size) == (8, 1,
+                                                                     (32, 32))
+    kept = [type(t).__name__ for t in build_clip_pipeline(pipeline).transforms]
+    assert kept == ['Resize', 'CenterCrop', 'FormatShape', 'PackActionInputs']
+    other = parse_clip_spec([
+        dict(type='SampleFrames', clip_len=4, frame_interval=2,
+             num_clips=1),
+        dict(type='Resize', scale=(48, 40), keep_ratio=False)
+    ])
+    assert (other.clip_len, other.frame_interval,
+            other.input_size) == (4, 2, (40, 48))
+    with pytest.raises(ValueError, match='clip_len'):
+        parse_clip_spec([dict(type='Resize', scale=(-1, 36))])
+
+
+def test_sliding_windows_cover_the_video():
+    wins = sliding_windows(100, 30, 20)
+    assert wins[0] == (0, 30) and wins[-1] == (70, 100)
+    assert all(e - s == 30 for s, e in wins)
+    assert sliding_windows(10, 50, 5) == [(0, 10)]
+
+
+def test_sample_clip_indices_match_mmaction_uniform_sample():
+    from mmaction.datasets.transforms import UniformSample
+    for total, clip_len in [(20, 8), (60, 16), (5, 8)]:
+        ref = UniformSample(clip_len, test_mode=True)(
+            dict(total_frames=total, start_index=0))['frame_inds']
+        np.testing.assert_array_equal(
+            sample_clip_indices(10, 10 + total, clip_len), ref + 10)
+
+
+def test_predict_clips_matches_inference_recognizer(tiny):
+    """A window spanning the whole video == mmaction2's own inference."""
+    from mmaction.apis import inference_recognizer
+    cfg, ckpt, video = tiny
+    model = load_recognizer(cfg, ckpt)
+    assert get_class_names(model, 7) == DFEW
+    frames = np.stack([f[..., ::-1] for f in iter_frames(video)])
+    pipeline_cfg = get_test_pipeline_cfg(model.cfg)
+    pipeline = build_clip_pipeline(pipeline_cfg)
+    clips = [sample_clip_indices(0, len(frames), 8),
+             sample_clip_indices(0, 10, 8), sample_clip_indices(10, 20, 8)]
+    probs = predict_clips(model, frames, clips, pipeline, batch_size=2)
+    assert probs.shape == (3, 7)
+    np.testing.assert_allclose(probs.sum(1), 1, atol=1e-5)
+    ref = inference_recognizer(model, video).pred_score.numpy()
+    np.testing.assert_allclose(probs[0], ref, atol=1e-5)
+    # batching does not change results; different clips do
+    single = predict_clips(model, frames, clips, pipeline, batch_size=1)
+    np.testing.assert_allclose(single, probs, atol=1e-5)
+    assert np.abs(probs[1] - probs[2]).max() > 1e-4
