@@ -60,7 +60,9 @@ setup(
     python_requires='>=3.9',
     install_requires=INSTALL_REQUIRES,
     extras_require={
-        'tests': ['pytest>=7'],
+        # ONNX export of recognizers (tools/deployment/export_onnx.py)
+        'deploy': ['onnx', 'onnxruntime', 'onnxscript'],
+        'tests': ['pytest>=7', 'onnx', 'onnxruntime', 'onnxscript'],
     },
     zip_safe=False,
 )

@@ -16,9 +16,11 @@ Measured in one run (ratios only compare timings taken side by side):
    (``tests/models/dam/reference_dam.py``: per-channel repeated DCT bank,
    permute + ``AdaptiveAvg/MaxPool3d``, explicit ``X_t`` / ``X_f``) at the
    same four stage shapes, forward + backward and forward-only.
-3. **Parameters and MACs added**: parameters counted exactly; MACs counted
-   analytically per DAM (mmengine's FLOP counter misses the DCT path:
-   ``unfold``/``fold``/elementwise ops), plus what mmengine's counter sees.
+3. **CPU recipe**: the same overhead for R3D-18 at width 16 with 4 DAMs
+   (``r3d18_dam.py`` + ``base_channels=16``), ``8 x 3 x 16 x 64 x 64``.
+4. **Parameters and MACs added**: parameters counted exactly; MACs counted
+   analytically per DAM, plus what mmengine's FLOP counter sees (it counts
+   the matmuls but not the elementwise ops).
 
 Writes ``benchmarks/results/dam.json`` and prints a markdown table.
 
@@ -66,6 +68,10 @@ def parse_args() -> argparse.Namespace:
         '--out', default=osp.join(ROOT, 'benchmarks', 'results', 'dam.json'))
     parser.add_argument(
         '--skip-flops', action='store_true', help='skip mmengine counter')
+    parser.add_argument(
+        '--skip-cpu-recipe',
+        action='store_true',
+        help='skip the R3D-18 width-16 (CPU recipe) overhead')
     return parser.parse_args()
 
 
@@ -134,6 +140,53 @@ def stage_shapes(model: X3DDAM, batch: int, frames: int,
     for h in hooks:
         h.remove()
     return shapes
+
+
+def cpu_recipe_overhead(repeats: int) -> dict:
+    """Overhead of 4 DAMs on R3D-18 width 16, 8 x 3 x 16 x 64 x 64.
+
+    The model of mmhdf's CPU recipe (``r3d18_dam.py`` with
+    ``base_channels=16``); forward + backward, interleaved like section 1.
+    """
+    from mmaction.models.backbones import ResNet3d
+
+    from mmhdf.models.backbones import ResNet3dDAM
+    kwargs = dict(
+        depth=18,
+        base_channels=16,
+        pretrained=None,
+        pretrained2d=False,
+        inflate=(1, 1, 1, 1),
+        conv1_kernel=(3, 7, 7),
+        with_pool1=False,
+        with_pool2=False,
+        spatial_strides=(1, 2, 2, 2),
+        temporal_strides=(1, 2, 2, 2),
+        zero_init_residual=False)
+    plain = ResNet3d(**kwargs)
+    ours = ResNet3dDAM(num_frames=16, **kwargs)
+    ours.load_state_dict(plain.state_dict(), strict=False)
+    plain.train()
+    ours.train()
+    x = torch.randn(8, 3, 16, 64, 64)
+    times = interleaved(
+        {
+            'r3d18_w16': fwd_bwd(plain, x),
+            'r3d18_w16+4xDAM': fwd_bwd(ours, x)
+        }, repeats)
+    stats = {k: summary(v) for k, v in times.items()}
+    base = stats['r3d18_w16']
+    return dict(
+        input=[8, 3, 16, 64, 64],
+        stage_frames=ours.stage_frames,
+        times=stats,
+        overhead_pct_min=100 *
+        (stats['r3d18_w16+4xDAM']['min_ms'] - base['min_ms']) /
+        base['min_ms'],
+        overhead_pct_median=100 *
+        (stats['r3d18_w16+4xDAM']['median_ms'] - base['median_ms']) /
+        base['median_ms'],
+        params_added=sum(p.numel() for p in ours.dams.parameters()))
 
 
 def analytic_macs(dam: DAM, shape: tuple, straightforward: bool) -> dict:
@@ -235,7 +288,12 @@ def main() -> dict:
         tot['ref_f'] += row['reference_fwd_ms']
     plain_min = model_stats['x3d_s']['min_ms']
 
-    # 3. parameters and MACs
+    # 3. the CPU recipe's model: R3D-18 width 16, 16x64x64, batch 8
+    recipe = None
+    if not args.skip_cpu_recipe:
+        recipe = cpu_recipe_overhead(args.repeats)
+
+    # 4. parameters and MACs
     p_plain = sum(p.numel() for p in plain.parameters())
     p_ours = sum(p.numel() for p in ours.parameters())
     macs_eff = [
@@ -301,7 +359,8 @@ def main() -> dict:
             straightforward=dict(
                 per_dam=macs_ref,
                 total=sum(m['total_macs'] for m in macs_ref)),
-            mmengine_counter=flops))
+            mmengine_counter=flops),
+        cpu_recipe=recipe)
 
     os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'w') as f:
@@ -343,6 +402,13 @@ def print_table(r: dict) -> None:
         ('MACs added per clip, straightforward',
          f"{m['straightforward']['total'] / 1e6:.2f} M"),
     ]
+    if r.get('cpu_recipe'):
+        c = r['cpu_recipe']
+        rows.append(('CPU recipe R3D-18 w16, 8x3x16x64x64: +4xDAM overhead, '
+                     'min / median',
+                     f"{c['overhead_pct_min']:.1f} % / "
+                     f"{c['overhead_pct_median']:.1f} % "
+                     f"({c['times']['r3d18_w16']['min_ms']:.0f} ms base)"))
     if m['mmengine_counter']:
         c = m['mmengine_counter']
         rows.append(('mmengine counter: X3D-S / +4xDAM (GFLOPs=GMACs)',

@@ -81,8 +81,14 @@ def main(argv=None) -> int:
         return fail(EXIT_USAGE, str(err))
 
     t0 = time.time()
+    from mmengine.config import Config
     try:
-        model = load_recognizer(args.config, args.checkpoint, args.device)
+        cfg = Config.fromfile(args.config)
+    except Exception as err:  # noqa: BLE001  (any config error: report it)
+        return fail(EXIT_INPUT, f'cannot load config {args.config}: '
+                    f'{type(err).__name__}: {err}')
+    try:
+        model = load_recognizer(cfg, args.checkpoint, args.device)
     except UnsafeCheckpointError as err:
         return fail(EXIT_CHECKPOINT, str(err))
     except RuntimeError as err:  # state dict mismatch (strict loading)

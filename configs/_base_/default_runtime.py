@@ -6,10 +6,11 @@ custom_imports = dict(imports=['mmhdf'], allow_failed_imports=False)
 
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10, ignore_last=False),
-    # WAR = acc/top1, UAR = acc/mean1; DFER selects checkpoints by UAR.
+    # DFERMetric: dfer/WAR, dfer/UAR (%); checkpoints are selected by the
+    # validation UAR (never by the test split).
     checkpoint=dict(
         type='CheckpointHook', interval=1, max_keep_ckpts=2,
-        save_best='acc/mean1', rule='greater'),
+        save_best='dfer/UAR', rule='greater'),
     # Keeps every checkpoint loadable with torch.load(weights_only=True).
     plain_checkpoint=dict(type='PlainCheckpointHook'),
     # Per-epoch reseeding: a resumed run replays its epoch bit-exactly.

@@ -4,7 +4,7 @@
 # training fold (dfer/UAR); evaluate the test fold once with
 #   best_dfer_UAR_epoch_*.pth  and once with the last epoch's checkpoint,
 # then aggregate with tools/analysis/aggregate_folds.py.
-# Schedule: adamw_cosine.py (HDF's AdamW + warm-up + cosine, 300 epochs, no SAM).
+# Schedule: adamw_cosine.py (HDF's AdamW, warm-up + cosine, 300 ep, no SAM).
 _base_ = [
     '../_base_/models/x3d_s.py', '../_base_/datasets/dfew.py',
     '../_base_/schedules/adamw_cosine.py',

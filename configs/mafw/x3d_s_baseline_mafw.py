@@ -2,8 +2,8 @@
 # fold 1 by default (x3d_s_baseline_mafw_fold{2..5}.py change only `fold`).
 # Checkpoint selected on a stratified 10% carve of the training fold
 # (dfer/UAR); the test fold is evaluated once with best_dfer_UAR_epoch_*.pth
-# and once with the last epoch; aggregate with tools/analysis/aggregate_folds.py
-# Schedule: adamw_cosine.py (HDF's AdamW + warm-up + cosine, 300 epochs, no SAM).
+# and once with the last epoch; aggregate: tools/analysis/aggregate_folds.py
+# Schedule: adamw_cosine.py (HDF's AdamW, warm-up + cosine, 300 ep, no SAM).
 _base_ = [
     '../_base_/models/x3d_s.py', '../_base_/datasets/mafw.py',
     '../_base_/schedules/adamw_cosine.py',

@@ -11,7 +11,8 @@ from .face_tracking import (DETECTED, HELD, INTERPOLATED, FaceTrack,
                             square_box, track_main_face)
 from .face_video import detect_main_face, extract_face_crops
 from .inference import (DFEW_CLASSES, ClipSpec, build_clip_pipeline,
-                        get_class_names, get_test_pipeline_cfg,
+                        build_window_sampler, get_class_names,
+                        get_test_pipeline_cfg,
                         load_recognizer, parse_clip_spec, predict_clips,
                         sample_clip_indices, sliding_windows)
 from .video import (VIDEO_EXTENSIONS, VideoInfo, VideoReadError, iter_frames,
@@ -27,7 +28,8 @@ __all__ = [
     'DETECTED', 'INTERPOLATED', 'HELD', 'FaceTrack', 'NoFaceError', 'box_iou',
     'crop_face', 'link_detections', 'square_box', 'track_main_face',
     'detect_main_face', 'extract_face_crops', 'DFEW_CLASSES', 'ClipSpec',
-    'build_clip_pipeline', 'get_class_names', 'get_test_pipeline_cfg',
+    'build_clip_pipeline', 'build_window_sampler', 'get_class_names',
+    'get_test_pipeline_cfg',
     'load_recognizer', 'parse_clip_spec', 'predict_clips',
     'sample_clip_indices', 'sliding_windows', 'VIDEO_EXTENSIONS', 'VideoInfo',
     'VideoReadError', 'iter_frames', 'open_video_writer', 'probe_video',

@@ -11,7 +11,7 @@ import copy
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -235,6 +235,52 @@ def sample_clip_indices(start: int, end: int, clip_len: int) -> np.ndarray:
                               end - start - 1)
 
 
+def build_window_sampler(
+        pipeline: Sequence[dict]) -> Callable[[int, int], np.ndarray]:
+    """Sample clips inside a window with the config's own frame sampler.
+
+    The sampler transform of the test pipeline (``UniformSample``,
+    ``DFERUniformSample``, ``SampleFrames``, ...) is built in test mode and
+    run on a "video" of ``end - start`` frames; the indices are shifted by
+    ``start``. Configs with ``num_clips > 1`` give ``num_clips * clip_len``
+    indices (several views, averaged by the head as in ``tools/test.py``).
+    When the sampler cannot be built or run without a real video,
+    :func:`sample_clip_indices` is used.
+
+    Args:
+        pipeline (Sequence[dict]): The config's test pipeline.
+
+    Returns:
+        callable: ``sample(start, end) -> np.ndarray`` of frame indices
+        (int64) in ``[start, end)``.
+    """
+    from mmengine.registry import init_default_scope
+    from mmaction.registry import TRANSFORMS
+    init_default_scope('mmaction')
+    spec = parse_clip_spec(pipeline)
+    cfg = next(dict(t) for t in pipeline
+               if 'clip_len' in t and _SAMPLERS.search(str(t.get('type'))))
+    if 'test_mode' in cfg or 'Sample' in cfg['type']:
+        cfg['test_mode'] = True
+    try:
+        sampler = TRANSFORMS.build(cfg)
+    except Exception:  # noqa: BLE001  (unknown signature: use the fallback)
+        sampler = None
+
+    def sample(start: int, end: int) -> np.ndarray:
+        length = end - start
+        if sampler is not None:
+            try:
+                out = sampler(dict(total_frames=length, start_index=0))
+                inds = np.asarray(out['frame_inds'], dtype=np.int64)
+                return start + np.clip(inds.reshape(-1), 0, length - 1)
+            except (KeyError, TypeError, ValueError):
+                pass
+        return sample_clip_indices(start, end, spec.clip_len)
+
+    return sample
+
+
 def _to_probs(scores: torch.Tensor) -> torch.Tensor:
     """Softmax unless the scores already are probabilities."""
     if scores.min() >= 0 and torch.allclose(
@@ -248,16 +294,19 @@ def predict_clips(model: nn.Module,
                   frames_rgb: np.ndarray,
                   clip_indices: Sequence[np.ndarray],
                   pipeline: Compose,
-                  batch_size: int = 8) -> np.ndarray:
+                  batch_size: int = 8,
+                  clip_len: Optional[int] = None) -> np.ndarray:
     """Class probabilities of several clips of one frame sequence.
 
     Args:
         model (nn.Module): A recognizer (eval mode).
         frames_rgb (np.ndarray): RGB frames, shape (T, H, W, 3), uint8.
-        clip_indices (Sequence[np.ndarray]): Per clip, ``clip_len`` frame
-            indices into ``frames_rgb``.
+        clip_indices (Sequence[np.ndarray]): Per sample, ``num_clips *
+            clip_len`` frame indices into ``frames_rgb``.
         pipeline (Compose): From :func:`build_clip_pipeline`.
-        batch_size (int): Clips per forward pass.
+        batch_size (int): Samples per forward pass.
+        clip_len (int, optional): Frames per view; None means each sample
+            is one view (``num_clips = 1``).
 
     Returns:
         np.ndarray: Probabilities, shape (num_clips, num_classes), float32.
@@ -268,11 +317,12 @@ def predict_clips(model: nn.Module,
         batch = []
         for inds in clip_indices[b:b + batch_size]:
             inds = np.asarray(inds, dtype=np.int64)
+            length = clip_len or len(inds)
             results = dict(
                 imgs=[frames_rgb[i] for i in inds],
                 frame_inds=inds,
-                clip_len=len(inds),
-                num_clips=1,
+                clip_len=length,
+                num_clips=len(inds) // length,
                 frame_interval=None,
                 img_shape=(h, w),
                 original_shape=(h, w),

@@ -10,9 +10,9 @@ import torch.nn as nn
 
 from .face_detection import BaseFaceDetector
 from .face_video import detect_main_face, extract_face_crops
-from .inference import (build_clip_pipeline, get_class_names,
-                        get_test_pipeline_cfg, parse_clip_spec, predict_clips,
-                        sample_clip_indices, sliding_windows)
+from .inference import (build_clip_pipeline, build_window_sampler,
+                        get_class_names, get_test_pipeline_cfg,
+                        parse_clip_spec, predict_clips, sliding_windows)
 from .visualization import (plot_timeline, render_annotated_video,
                             window_records, write_predictions)
 
@@ -62,7 +62,8 @@ def run_video_demo(video: str,
         out_dir (str): Output folder (created).
         window_sec (float, optional): Window length in seconds. None: the
             sampler's span ``clip_len * frame_interval`` frames for
-            ``SampleFrames``-style configs, else 2 s.
+            ``SampleFrames``-style configs, else 2 s. Frames are sampled in
+            each window by the config's own sampler (test mode).
         stride_sec (float): Step between windows in seconds.
         face_size (int): Side of the face crops fed to the test pipeline
             (DFEW's crops are 224).
@@ -99,7 +100,8 @@ def run_video_demo(video: str,
     window = max(window, 1)
     stride = max(1, int(round(stride_sec * fps)))
     windows = sliding_windows(info.num_frames, window, stride)
-    clips = [sample_clip_indices(s, e, spec.clip_len) for s, e in windows]
+    sample = build_window_sampler(pipeline_cfg)
+    clips = [sample(s, e) for s, e in windows]
     log(f'{len(windows)} window(s) of {min(window, info.num_frames)} frames '
         f'(stride {stride}), {spec.clip_len} frames per clip')
     # crop only the sampled frames; clip indices then point into ``needed``
@@ -108,7 +110,8 @@ def run_video_demo(video: str,
                                frames=needed)
     crops_rgb = crops[..., ::-1].copy()  # BGR -> RGB like decord
     local = [np.searchsorted(needed, c) for c in clips]
-    probs = predict_clips(model, crops_rgb, local, pipeline, batch_size)
+    probs = predict_clips(model, crops_rgb, local, pipeline, batch_size,
+                          clip_len=spec.clip_len)
     names = get_class_names(model, probs.shape[1])
     tracked = track.tracked
     face_ratio = [float(tracked[s:e].mean()) for s, e in windows]

@@ -32,8 +32,9 @@ def stratified_carve(labels: Sequence[int],
 
     For each class the samples are ordered by their ``keys`` (numeric-aware),
     permuted with a generator seeded by ``(seed, class position)`` and the
-    first ``floor(ratio * n + 0.5)`` go to val (at least one and at most ``n - 1``
-    when the class has two or more samples; singletons stay in train).  The
+    first ``floor(ratio * n + 0.5)`` go to val (at least one and at most
+    ``n - 1`` when the class has two or more samples; singletons stay in
+    train).  The
     result depends neither on the row order of the split file nor on the
     chosen label order, as classes are visited by their canonical name.
 

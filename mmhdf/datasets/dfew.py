@@ -23,9 +23,9 @@ class DFEWDataset(BaseDFERDataset):
 
     Layout (``data_root`` = the ``DFEW`` release folder)::
 
-        Clip/clip_224x224/<05d id>/*.jpg        # frames_variant='clip_224x224'
-        Clip/clip_224x224_16f/<05d id>/*.jpg    # frames_variant='clip_224x224_16f'
-        Clip/original/<05d id>.mp4              # source='video'
+        Clip/clip_224x224/<05d id>/*.jpg      # 'clip_224x224' (default)
+        Clip/clip_224x224_16f/<05d id>/*.jpg  # 'clip_224x224_16f'
+        Clip/original/<05d id>.mp4            # source='video'
         EmoLabel_DataSplit/<split>(single-labeled)/set_<fold>.csv
         EmoLabel_DataSplit/<split>(single_labeled)/set_<fold>.csv  # accepted
 
@@ -125,7 +125,8 @@ class DFEWDataset(BaseDFERDataset):
             for c in extra_cols:
                 if c in _RESERVED or not re.match(r'^[A-Za-z_]\w*$', c):
                     raise DFERDatasetError(
-                        f'extra header column {c!r} is reserved or not an identifier',
+                        f'extra header column {c!r} is reserved or not an '
+                        'identifier',
                         ann_file, first_ln)
             rows = rows[1:]
         parsed = []
@@ -148,7 +149,9 @@ class DFEWDataset(BaseDFERDataset):
             raise DFERDatasetError('split file has a header but no rows',
                                    ann_file)
 
-        ints = [int(lab) for _, _, lab, _ in parsed if lab.lstrip('-').isdigit()]
+        ints = [
+            int(lab) for _, _, lab, _ in parsed if lab.lstrip('-').isdigit()
+        ]
         fmt = self.label_format
         if fmt == 'auto' and ints:
             if 0 in ints and 7 in ints:

@@ -32,7 +32,10 @@ class FERV39kDataset(BaseDFERDataset):
         frames_variant (str): frame folder, ``'2_ClipsforFaceCrop'``
             (face crops, default) or ``'3_ClipsforScenImages'``. The doubled
             ``<variant>/<variant>/`` nesting of some downloads is detected.
-        setup (str): folder under ``4_setups`` (``'All_scenes'``).
+        setup (str): folder under ``4_setups``. For ``'All_scenes'`` the
+            file is ``<split>_All.csv``; other setups are looked up as
+            ``<split>_<setup>.csv`` (the per-scene file names are not
+            documented: pass ``ann_file`` when they differ).
         ann_file (str, optional): explicit split file.
         **kwargs: see :class:`BaseDFERDataset`.
     """

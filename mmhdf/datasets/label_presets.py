@@ -139,7 +139,8 @@ def get_label_order(dataset: str,
                            f'{dataset}; presets: {sorted(presets)}')
         return presets[label_order]
     names = tuple(label_order)
-    reference = {canonical_emotion(n) for n in presets[DEFAULT_PRESET[dataset]]}
+    default = presets[DEFAULT_PRESET[dataset]]
+    reference = {canonical_emotion(n) for n in default}
     given = [canonical_emotion(n) for n in names]
     if len(set(given)) != len(given) or set(given) != reference:
         raise ValueError(f'explicit label_order {names} must be a permutation '

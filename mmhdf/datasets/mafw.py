@@ -14,10 +14,10 @@ class MAFWDataset(BaseDFERDataset):
 
     Layout (``data_root`` = the MAFW release folder)::
 
-        anno/single/no_caption/set_<fold>/{train,test}.txt   # "03747.mp4 anger"
-        anno/single/with_caption/set_<fold>/{train,test}.txt # GBK, TAB-separated
-        data/<frames_variant>/<NNNNN>/*.jpg|png              # 'frames' / 'faces'
-        <video_dir>/<NNNNN>.mp4                              # source='video'
+        anno/single/no_caption/set_<k>/{train,test}.txt    # "03747.mp4 anger"
+        anno/single/with_caption/set_<k>/{train,test}.txt  # GBK, TABs
+        data/<frames_variant>/<NNNNN>/*.jpg|png            # frames / faces
+        <video_dir>/<NNNNN>.mp4                            # source='video'
 
     ``no_caption`` lines are ``<file> <label word>``; compound labels (joined
     with ``_``) are rejected as unknown labels. Captions are optional

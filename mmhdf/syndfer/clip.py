@@ -43,7 +43,7 @@ class HeadMotion:
     gaze: np.ndarray
 
     def at(self, t: float, width: int, height: int,
-           face_frac: float = 0.33) -> Tuple[FaceTransform, float]:
+           face_frac: float = 0.35) -> Tuple[FaceTransform, float]:
         """Face transform and yaw at source time ``t``.
 
         Args:

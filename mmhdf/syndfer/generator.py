@@ -345,7 +345,10 @@ def _cached_info(root: str, cfg: BenchmarkConfig,
         return None
     if (info.get('generator_version') == GENERATOR_VERSION
             and info.get('seed') == seed
-            and info.get('config') == json.loads(json.dumps(cfg.to_dict()))):
+            and info.get('config') == json.loads(json.dumps(cfg.to_dict()))
+            and os.path.isdir(os.path.join(root, CLIP_SUBDIR))
+            and all(os.path.isfile(split_csv_path(root, s))
+                    for s in SPLITS)):
         return info
     return None
 
@@ -415,11 +418,13 @@ def _summary(root: str, info: dict, seconds: float, workers: int,
              cached: bool) -> dict:
     """Return value of :func:`generate_benchmark`."""
     n = info['num_clips']
-    return {'root': root, 'seed': info['seed'], 'counts': info['counts'],
+    return {'root': root, 'seed': info['seed'],
+            'counts': {s: info['counts'][s] for s in SPLITS},
             'num_clips': n,
             'num_frames': int(sum(v['total']
                                   for v in info['frames'].values())),
             'seconds': round(seconds, 2),
             'clips_per_s': round(n / seconds, 1) if seconds > 0 else None,
             'workers': workers, 'cached': cached,
-            'styles': info['styles'], 'config': info['config']}
+            'styles': {s: info['styles'][s] for s in SPLITS},
+            'config': info['config']}

@@ -6,15 +6,17 @@ frame variant, checkpoint-selection rule and seed.
 import os.path as osp
 from typing import Any, Dict, Mapping, Optional
 
-# Metric keys that mean WAR / UAR, in order of preference.
-WAR_KEYS = ('dfer/WAR', 'acc/top1')
-UAR_KEYS = ('dfer/UAR', 'acc/mean1')
+# Metric keys that mean WAR / UAR, in order of preference, with the factor
+# that turns them into % (DFERMetric reports %, mmaction2's AccMetric
+# fractions).
+WAR_KEYS = (('dfer/WAR', 1.0), ('acc/top1', 100.0))
+UAR_KEYS = (('dfer/UAR', 1.0), ('acc/mean1', 100.0))
 
 
 def _pick(metrics: Mapping[str, Any], keys) -> Optional[float]:
-    for k in keys:
+    for k, scale in keys:
         if k in metrics:
-            return float(metrics[k])
+            return float(metrics[k]) * scale
     return None
 
 
@@ -32,7 +34,8 @@ def selection_rule(checkpoint: Optional[str]) -> str:
     name = osp.basename(checkpoint)
     if name.startswith('best_'):
         key = name[len('best_'):].rsplit('_epoch', 1)[0].replace('_', '/', 1)
-        return f'best on the validation split by {key}'
+        epoch = name.rsplit('_epoch_', 1)[-1].split('.')[0]
+        return f'best validation {key} (epoch {epoch})'
     return f'given checkpoint {name}'
 
 
@@ -82,9 +85,9 @@ def format_metrics(metrics: Mapping[str, Any], cfg: Any,
     war, uar = _pick(metrics, WAR_KEYS), _pick(metrics, UAR_KEYS)
     lines = [head, '', '| metric | value |', '|---|---|']
     if war is not None:
-        lines.append(f'| WAR (%) | {100 * war:.2f} |')
+        lines.append(f'| WAR (%) | {war:.2f} |')
     if uar is not None:
-        lines.append(f'| UAR (%) | {100 * uar:.2f} |')
+        lines.append(f'| UAR (%) | {uar:.2f} |')
     for k, v in metrics.items():
         if isinstance(v, (int, float)):
             lines.append(f'| {k} | {float(v):.4f} |')

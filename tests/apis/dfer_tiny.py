@@ -33,7 +33,8 @@ test_pipeline = [
 
 def write_tiny_config(folder: str, dam: bool = False, clip_len: int = 8,
                       size: int = 32, name: Optional[str] = None,
-                      dam_stages: tuple = (0, 1, 2, 3)) -> str:
+                      dam_stages: tuple = (0, 1, 2, 3),
+                      dam_cfg: Optional[dict] = None) -> str:
     """R3D-18 at ``base_channels=8`` (optionally ResNet3dDAM + HDFHead).
 
     Args:
@@ -44,12 +45,15 @@ def write_tiny_config(folder: str, dam: bool = False, clip_len: int = 8,
         size (int): CenterCrop size.
         name (str, optional): File name.
         dam_stages (tuple): Stages followed by a DAM (with ``dam``).
+        dam_cfg (dict, optional): Extra DAM arguments (with ``dam``), e.g.
+            ``dict(num_bins=3)``.
 
     Returns:
         str: The config path.
     """
     backbone_extra = (f", type='ResNet3dDAM', num_frames={clip_len}, "
-                      f'dam_stages={tuple(dam_stages)!r}' if dam else '')
+                      f'dam_stages={tuple(dam_stages)!r}, '
+                      f'dam_cfg={dam_cfg!r}' if dam else '')
     head_extra = ", type='HDFHead'" if dam else ''
     text = _CONFIG.format(
         models=osp.join(ROOT, 'configs/_base_/models/r3d18.py'),

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from mmhdf.apis import (build_clip_pipeline, get_class_names,
+from mmhdf.apis import (build_clip_pipeline, build_window_sampler,
+                        get_class_names,
                         get_test_pipeline_cfg, iter_frames, load_recognizer,
                         parse_clip_spec, predict_clips, sample_clip_indices,
                         sliding_windows)
@@ -76,3 +77,36 @@ def test_predict_clips_matches_inference_recognizer(tiny):
     single = predict_clips(model, frames, clips, pipeline, batch_size=1)
     np.testing.assert_allclose(single, probs, atol=1e-5)
     assert np.abs(probs[1] - probs[2]).max() > 1e-4
+
+
+def test_window_sampler_uses_the_config_sampler():
+    import mmhdf.datasets  # noqa: F401  (registers DFERUniformSample)
+    uniform = build_window_sampler([dict(type='UniformSample', clip_len=8,
+                                         num_clips=1)])
+    np.testing.assert_array_equal(uniform(10, 30),
+                                  sample_clip_indices(10, 30, 8))
+    dfer = build_window_sampler([dict(type='DFERUniformSample', clip_len=4,
+                                      test_mode=False)])
+    # DFER test mode: segment centres (2i + 1) * n // (2L), n = 20
+    np.testing.assert_array_equal(dfer(10, 30), [12, 17, 22, 27])
+    views = build_window_sampler([dict(type='SampleFrames', clip_len=4,
+                                       frame_interval=2, num_clips=2)])
+    inds = views(100, 120)
+    assert inds.shape == (8, ) and inds.min() >= 100 and inds.max() < 120
+    # an unknown sampler falls back to UniformSample's formula
+    other = build_window_sampler([dict(type='MyOwnSample', clip_len=8)])
+    np.testing.assert_array_equal(other(0, 16), sample_clip_indices(0, 16,
+                                                                     8))
+
+
+def test_predict_multi_view_samples(tiny):
+    cfg, ckpt, video = tiny
+    model = load_recognizer(cfg, ckpt)
+    frames = np.stack([f[..., ::-1] for f in iter_frames(video)])
+    pipeline = build_clip_pipeline(get_test_pipeline_cfg(model.cfg))
+    a, b = np.arange(0, 16, 2), np.arange(1, 17, 2)
+    single = predict_clips(model, frames, [a, b], pipeline)
+    two_views = predict_clips(model, frames, [np.concatenate([a, b])],
+                              pipeline, clip_len=8)
+    # average_clips='prob': the 2-view sample averages the views' softmax
+    np.testing.assert_allclose(two_views[0], single.mean(0), atol=1e-5)

@@ -115,9 +115,10 @@ def test_ferv39k_config_builds_on_fake_tree(tmp_path):
     assert sizes['test_dataloader'] == 3
 
 
-HDF_CONFIGS = ([f'configs/dfew/hdf_x3d_s_dfew_fold{k}.py' for k in range(1, 6)]
-               + ['configs/ferv39k/hdf_x3d_s_ferv39k.py'] +
-               [f'configs/mafw/hdf_x3d_s_mafw_fold{k}.py' for k in range(1, 6)])
+HDF_CONFIGS = (
+    [f'configs/dfew/hdf_x3d_s_dfew_fold{k}.py' for k in range(1, 6)] +
+    ['configs/ferv39k/hdf_x3d_s_ferv39k.py'] +
+    [f'configs/mafw/hdf_x3d_s_mafw_fold{k}.py' for k in range(1, 6)])
 
 
 def _load_hdf(path):

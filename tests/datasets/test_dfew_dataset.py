@@ -260,7 +260,8 @@ def test_video_source(tmp_path):
     assert tuple(out['inputs'].shape) == (1, 3, 16, 8, 8)
     assert int(out['data_samples'].gt_label) == 5
     os.remove(osp.join(root, 'Clip', 'original', '00002.mp4'))
-    with pytest.raises(DFERDatasetError, match='00002.mp4 of clip 00002 not found'):
+    with pytest.raises(DFERDatasetError,
+                       match='00002.mp4 of clip 00002 not found'):
         DFEWDataset(root, fold=3, split='test', source='video')
 
 

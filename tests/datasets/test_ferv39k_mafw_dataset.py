@@ -1,5 +1,4 @@
 """FERV39kDataset and MAFWDataset on fake official trees."""
-import os.path as osp
 
 import numpy as np
 import pytest

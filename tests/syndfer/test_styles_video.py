@@ -1,11 +1,10 @@
 """Capture styles (shifted domains are harsher) and the mp4 face video."""
 import cv2
 import numpy as np
-import pytest
 
-from mmhdf.syndfer import (IN_DOMAIN_STYLES, SHIFTED_STYLES, STYLES,
-                           neutral_subject, render_clip, render_face_video,
-                           sample_clip)
+from mmhdf.syndfer import (CLASS_NAMES, IN_DOMAIN_STYLES, SHIFTED_STYLES,
+                           STYLES, neutral_subject, render_clip,
+                           render_face_video, sample_clip)
 from mmhdf.syndfer.styles import make_background, sample_capture
 
 
@@ -15,20 +14,20 @@ def _jpeg(frames, quality):
         for f in frames])
 
 
-def _structure_error(style, clip_id):
-    """Error of the degraded, JPEG-coded face after removing global
-    brightness/contrast (what a normalising model still has to undo)."""
+def _detail_correlation(style, clip_id):
+    """Correlation of the fine (high-pass) structure of the clean frames
+    with the degraded, JPEG-coded ones: expression cues are fine edges."""
     params = sample_clip(clip_id, 0, neutral_subject(), style, seed=5,
-                         size=48)
-    clean = render_clip(params, degrade=False).astype(np.float32)
-    seen = _jpeg(render_clip(params), params.capture.jpeg).astype(
-        np.float32)
+                         size=64)
+    clean = render_clip(params, degrade=False)
+    seen = _jpeg(render_clip(params), params.capture.jpeg)
 
-    def norm(x):
-        g = x.mean(axis=3)
-        return (g - g.mean()) / (g.std() + 1e-6)
+    def high_pass(x):
+        g = x.mean(axis=3).astype(np.float32)
+        return np.stack([f - cv2.GaussianBlur(f, (0, 0), 2.0) for f in g])
 
-    return float(np.abs(norm(seen) - norm(clean)).mean())
+    return float(np.corrcoef(high_pass(clean).ravel(),
+                             high_pass(seen).ravel())[0, 1])
 
 
 def test_eight_named_styles_split_in_two_disjoint_groups():
@@ -38,13 +37,12 @@ def test_eight_named_styles_split_in_two_disjoint_groups():
     assert np.isclose(sum(IN_DOMAIN_STYLES.values()), 1.0)
 
 
-def test_shifted_styles_degrade_more():
-    err = {s: np.mean([_structure_error(s, i) for i in (1, 2, 3)])
-           for s in STYLES}
-    shifted = np.mean([err[s] for s in SHIFTED_STYLES])
-    in_domain = np.mean([err[s] for s in IN_DOMAIN_STYLES])
-    assert shifted > 1.3 * in_domain, err
-    assert min(err[s] for s in SHIFTED_STYLES) > err['studio']
+def test_shifted_styles_destroy_more_detail():
+    corr = {s: np.mean([_detail_correlation(s, i) for i in (1, 2)])
+            for s in STYLES}
+    worst_in_domain = min(corr[s] for s in IN_DOMAIN_STYLES)
+    assert max(corr[s] for s in SHIFTED_STYLES) < worst_in_domain, corr
+    assert corr['studio'] > 0.95
 
 
 def test_capture_sampling_stays_in_style_ranges():
@@ -59,11 +57,8 @@ def test_capture_sampling_stays_in_style_ranges():
             assert bg.shape == (24, 24, 3) and bg.dtype == np.uint8
 
 
-@pytest.mark.parametrize('label', ['Happy', 'Surprise'])
-def test_face_video_is_written_and_haar_detects_the_face(tmp_path, label):
-    info = render_face_video(str(tmp_path / 'face.mp4'), n_frames=12,
-                             seed=1, label=label)
-    cap = cv2.VideoCapture(info['path'])
+def _read_video(path):
+    cap = cv2.VideoCapture(path)
     frames = []
     while True:
         ok, frame = cap.read()
@@ -71,18 +66,24 @@ def test_face_video_is_written_and_haar_detects_the_face(tmp_path, label):
             break
         frames.append(frame)
     cap.release()
-    assert len(frames) == 12 and frames[0].shape == (240, 320, 3)
-    boxes = info['boxes']
-    assert len({b[:2] for b in boxes}) > 3        # the face moves
+    return frames
+
+
+def test_face_video_is_written_and_haar_detects_the_face(tmp_path):
     cascade = cv2.CascadeClassifier(
         cv2.data.haarcascades + 'haarcascade_frontalface_default.xml')
-    hits = 0
-    for frame, (x, y, w, h) in zip(frames, boxes):
-        grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-        dets = cascade.detectMultiScale(grey, 1.1, 4, minSize=(40, 40))
-        for dx, dy, dw, dh in dets:
-            cx, cy = dx + dw / 2, dy + dh / 2
-            if x <= cx <= x + w and y <= cy <= y + h:
-                hits += 1
-                break
-    assert hits >= 10
+    hits = total = 0
+    for k, label in enumerate(CLASS_NAMES):
+        info = render_face_video(str(tmp_path / f'{label}.mp4'), n_frames=8,
+                                 seed=k, label=label)
+        frames = _read_video(info['path'])
+        assert len(frames) == 8 and frames[0].shape == (240, 320, 3)
+        boxes = info['boxes']
+        assert len({b[:2] for b in boxes}) > 3        # the face moves
+        for frame, (x, y, w, h) in zip(frames, boxes):
+            grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+            dets = cascade.detectMultiScale(grey, 1.1, 4, minSize=(40, 40))
+            total += 1
+            hits += any(x <= dx + dw / 2 <= x + w and y <= dy + dh / 2 <= y + h
+                        for dx, dy, dw, dh in dets)
+    assert hits >= 0.85 * total, (hits, total)

@@ -71,7 +71,7 @@ def trained(tmp_path_factory, r3d_opts):
 def test_train_writes_weights_only_checkpoints(trained):
     names = sorted(os.listdir(trained))
     assert 'epoch_2.pth' in names
-    best = [n for n in names if n.startswith('best_acc_mean1_epoch_')]
+    best = [n for n in names if n.startswith('best_dfer_UAR_epoch_')]
     assert len(best) == 1
     for name in ['epoch_1.pth', 'epoch_2.pth', best[0]]:
         ckpt = torch.load(osp.join(trained, name), weights_only=True)
@@ -86,8 +86,7 @@ def test_test_tool_prints_war_uar_with_protocol(trained, r3d_opts, tmp_path):
                '--work-dir', str(tmp_path), '--cfg-options', *r3d_opts])
     assert res.returncode == 0, res.stderr[-3000:]
     assert '| WAR (%) |' in res.stdout and '| UAR (%) |' in res.stdout
-    assert 'selection=best on the validation split by acc/mean1' in \
-        res.stdout
+    assert 'selection=best validation dfer/UAR (epoch ' in res.stdout
     assert 'seed=0' in res.stdout
     assert osp.isfile(tmp_path / 'test_metrics.json')
 
@@ -132,8 +131,8 @@ def test_mmaction2_stock_tools_run_x3d_baseline(tmp_path, videos):
                osp.join(work, 'epoch_1.pth'), '--work-dir', work,
                '--cfg-options', *opts], cwd=str(tmp_path))
     assert res.returncode == 0, res.stderr[-3000:]
-    assert 'acc/top1' in res.stdout + res.stderr
-    assert 'acc/mean1' in res.stdout + res.stderr
+    assert 'dfer/WAR' in res.stdout + res.stderr
+    assert 'dfer/UAR' in res.stdout + res.stderr
 
 
 def _test_metrics(work: str) -> dict:

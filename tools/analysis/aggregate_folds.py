@@ -20,7 +20,7 @@ import argparse
 import json
 import math
 import sys
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 DATASET_TITLES = dict(dfew='DFEW', ferv39k='FERV39k', mafw='MAFW')
 

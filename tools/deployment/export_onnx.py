@@ -12,6 +12,13 @@ order) is part of the graph. ``N`` is dynamic with the default ``dynamo``
 exporter (fixed with ``--exporter torchscript``); ``T``, ``H``, ``W`` are
 fixed at export (DAM's parameters depend on ``T``).
 
+Two ops are swapped for exact, exportable equivalents in an exported copy
+(the model itself is untouched): DAM's ``unfold`` + matmul convolutions
+(``conv_impl='conv'``) and adaptive 1-D pooling over channel bins (a
+constant matmul / a gather + max over PyTorch's pooling windows), which
+neither exporter takes when the channels are not a multiple of the bins
+(X3D-S: 24 channels, 16 bins).
+
 ``--verify`` runs the ONNX model with onnxruntime on random clips and
 compares it with the PyTorch model's ``test_step`` probabilities (the same
 path as ``tools/test.py``); the maximum absolute difference is printed and
@@ -22,14 +29,16 @@ or missing export dependency (``onnx``, ``onnxscript`` for the dynamo
 exporter, ``onnxruntime`` for ``--verify``).
 """
 import argparse
+import contextlib
 import copy
 import sys
 import warnings
-from typing import Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INPUT = 0, 1, 2
 
@@ -92,6 +101,64 @@ def default_shape(cfg) -> Tuple[int, int, int, int, int]:
     return (1, 3, spec.clip_len) + tuple(spec.input_size)
 
 
+def _adaptive_bins(length: int, bins: int) -> List[Tuple[int, int]]:
+    """PyTorch's adaptive pooling windows: ``[floor(kL/B), ceil((k+1)L/B))``."""
+    return [((k * length) // bins, -(-((k + 1) * length) // bins))
+            for k in range(bins)]
+
+
+def _export_adaptive_avg_pool1d(x: torch.Tensor, output_size) -> torch.Tensor:
+    """``adaptive_avg_pool1d`` as a matmul with a constant averaging matrix."""
+    bins = output_size if isinstance(output_size, int) else output_size[0]
+    length = int(x.shape[-1])
+    weight = torch.zeros(length, bins, dtype=x.dtype)
+    for k, (lo, hi) in enumerate(_adaptive_bins(length, bins)):
+        weight[lo:hi, k] = 1.0 / (hi - lo)
+    return x @ weight
+
+
+def _export_adaptive_max_pool1d(x: torch.Tensor, output_size,
+                                return_indices: bool = False
+                                ) -> torch.Tensor:
+    """``adaptive_max_pool1d`` as a gather of padded windows + ``amax``.
+
+    Windows are padded by repeating their last index, which leaves the max
+    unchanged.
+    """
+    if return_indices:
+        return _ORIGINAL_POOLS['adaptive_max_pool1d'](x, output_size, True)
+    bins = output_size if isinstance(output_size, int) else output_size[0]
+    windows = _adaptive_bins(int(x.shape[-1]), bins)
+    width = max(hi - lo for lo, hi in windows)
+    index = torch.tensor([[min(lo + j, hi - 1) for j in range(width)]
+                          for lo, hi in windows])
+    return x[..., index].amax(-1)
+
+
+_ORIGINAL_POOLS = dict(
+    adaptive_avg_pool1d=F.adaptive_avg_pool1d,
+    adaptive_max_pool1d=F.adaptive_max_pool1d)
+
+
+@contextlib.contextmanager
+def export_friendly_ops():
+    """Swap ops the ONNX exporters cannot convert for exact equivalents.
+
+    ``adaptive_{avg,max}_pool1d`` export only when the input length is a
+    multiple of the output size (TorchScript exporter) or not at all
+    (dynamo exporter). DAM pools ``C`` channels into ``K`` bins, e.g.
+    ``C = 24``, ``K = 16`` in X3D-S, so both are replaced while exporting by
+    a constant matmul and a gather + max over PyTorch's own pooling windows.
+    """
+    F.adaptive_avg_pool1d = _export_adaptive_avg_pool1d
+    F.adaptive_max_pool1d = _export_adaptive_max_pool1d
+    try:
+        yield
+    finally:
+        F.adaptive_avg_pool1d = _ORIGINAL_POOLS['adaptive_avg_pool1d']
+        F.adaptive_max_pool1d = _ORIGINAL_POOLS['adaptive_max_pool1d']
+
+
 def prepare_for_export(model: nn.Module) -> nn.Module:
     """A copy of ``model`` with traceable equivalents of CPU fast paths.
 
@@ -130,12 +197,16 @@ def export_onnx(model: nn.Module, shape: Sequence[int], output: str,
             symbolic batch).
 
     Returns:
-        bool: Whether the batch axis is dynamic.
+        bool: Whether the batch axis of the ONNX input is dynamic.
     """
     import onnx
     wrapper = ExportableRecognizer(prepare_for_export(model)).eval()
+    shape = tuple(shape)
+    if exporter == 'dynamo':
+        # torch.export specialises a dimension whose example size is 0 or 1
+        shape = (max(2, shape[0]), ) + shape[1:]
     dummy = torch.rand(*shape) * 255
-    with torch.no_grad(), warnings.catch_warnings():
+    with torch.no_grad(), warnings.catch_warnings(), export_friendly_ops():
         warnings.simplefilter('ignore')
         if exporter == 'dynamo':
             batch = torch.export.Dim('batch', min=1, max=1024)
@@ -158,8 +229,10 @@ def export_onnx(model: nn.Module, shape: Sequence[int], output: str,
                 dynamo=False)
         else:
             raise ValueError(f'unknown exporter {exporter!r}')
-    onnx.checker.check_model(onnx.load(output))
-    return exporter == 'dynamo'
+    graph = onnx.load(output)
+    onnx.checker.check_model(graph)
+    dim0 = graph.graph.input[0].type.tensor_type.shape.dim[0]
+    return bool(dim0.dim_param) or not dim0.HasField('dim_value')
 
 
 @torch.no_grad()
@@ -266,7 +339,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f'exported {args.output} (input clips {list(shape)}, batch '
           f'{"dynamic" if dynamic else "fixed"})')
     if args.verify:
-        batch = max(2, shape[0]) if dynamic else shape[0]
+        batch = 3 if dynamic else shape[0]  # not the example batch size
         diff = verify_onnx(model, args.output, shape, batch=batch)
         print(f'max |onnxruntime - pytorch| = {diff:.3e} (atol {args.atol})')
         if not diff <= args.atol:

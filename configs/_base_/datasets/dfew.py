@@ -11,7 +11,7 @@
 #                 test_dataloader.dataset.fold=K
 # Data: put (or symlink) the DFEW release at data/DFEW, or override
 #   {train,val,test}_dataloader.dataset.data_root.
-# CPU / no worker processes: also set *.num_workers=0 *.persistent_workers=False
+# CPU / no workers: also set *.num_workers=0 *.persistent_workers=False
 dataset_type = 'DFEWDataset'
 data_root = 'data/DFEW'
 fold = 1

@@ -64,9 +64,7 @@ test_dataloader = dict(
         pipeline=test_pipeline,
         test_mode=True))
 
-# WAR = acc/top1, UAR = acc/mean1 (mean per-class recall).
-val_evaluator = dict(
-    type='AccMetric',
-    metric_list=('top_k_accuracy', 'mean_class_accuracy'),
-    metric_options=dict(top_k_accuracy=dict(topk=(1, ))))
-test_evaluator = val_evaluator
+# dfer/WAR (top-1 accuracy) and dfer/UAR (mean per-class recall), in %,
+# plus per-class recall and the confusion matrix (JSON + PNG in the log dir).
+val_evaluator = dict(type='DFERMetric', tag='val')
+test_evaluator = dict(type='DFERMetric', tag='test')

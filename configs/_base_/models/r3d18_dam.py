@@ -5,7 +5,6 @@
 # cls_head.in_channels = 8 * base_channels) for the narrow CPU variant.
 _base_ = './r3d18.py'
 
-custom_imports = dict(imports=['mmhdf'], allow_failed_imports=False)
 
 model = dict(
     backbone=dict(

@@ -2,7 +2,6 @@
 # strides (1, 2, 2, 2) reduce 16 input frames to T = 2 (clip_len / 8).
 _base_ = './r3d18.py'
 
-custom_imports = dict(imports=['mmhdf'], allow_failed_imports=False)
 
 model = dict(
     neck=dict(

@@ -4,7 +4,6 @@
 # argument), so gamma_w/b/d stay X3D-S.
 _base_ = './x3d_s.py'
 
-custom_imports = dict(imports=['mmhdf'], allow_failed_imports=False)
 
 model = dict(
     backbone=dict(

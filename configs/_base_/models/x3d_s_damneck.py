@@ -2,7 +2,6 @@
 # at 16x112x112), before the head. T = 16 (X3D keeps T).
 _base_ = './x3d_s.py'
 
-custom_imports = dict(imports=['mmhdf'], allow_failed_imports=False)
 
 model = dict(
     neck=dict(

@@ -114,7 +114,7 @@ class FrequencyDistributionalAttention(nn.Module):
         Returns:
             torch.Tensor: ``Y``, ``[N, F, H, W]``.
         """
-        summed = x.sum(dim=(1, 2), keepdim=False).unsqueeze(1) / x.size(2)
+        summed = x.sum(dim=(1, 2)).unsqueeze(1) / x.size(2)  # [N, 1, H, W]
         return conv2d_one_to_many(summed, self.dct_bank, self.conv_impl)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -127,22 +127,27 @@ class FrequencyDistributionalAttention(nn.Module):
             torch.Tensor: Logits ``m``, ``[N, 1, H, W]``.
         """
         y = self.dct(x)
+        # R_k = ||Y_k - mean_hw Y_k||_2; norm() has a zero (not NaN)
+        # gradient for a constant map, and is ~3x faster than torch.std
         spread = (y - y.mean(dim=(2, 3), keepdim=True)).flatten(2).norm(
             dim=-1)[..., None, None]  # [N, F, 1, 1]
         shift = (self.noise * self.noise_scale)[:, None, None] + \
             self.perturb_coef * self.dispersion_scale[:, None, None] * spread
-        perturbed = y + shift * torch.sign(y)
-        mixed = (self.clean_weight * y + self.perturbed_weight * perturbed) / 2
+        # (c1 Y + c2 (Y + P)) / 2 with P = shift * sign(Y), in one pass:
+        # Y (c1 + c2) / 2 + (c2 / 2) shift sign(Y)
+        clean_scale = (self.clean_weight + self.perturbed_weight) / 2
+        mixed = torch.addcmul(y * clean_scale,
+                              shift * (self.perturbed_weight / 2),
+                              torch.sign(y))
         centred = mixed - mixed.mean(dim=1, keepdim=True)
         # unbiased variance over the F channels (= torch.var, ~3x faster
         # forward+backward on CPU than var() over a non-inner dim)
-        var = (centred * centred).sum(
-            dim=1, keepdim=True) / (
-                self.num_freqs - 1)
-        std = torch.sqrt(var + self.eps)
-        z = self.dyt_gamma[:, None, None] * torch.tanh(
-            self.dyt_alpha / (std + self.eps) * mixed) + \
-            self.dyt_beta[:, None, None]
+        var = (centred * centred).sum(dim=1, keepdim=True) / (
+            self.num_freqs - 1)
+        scale = self.dyt_alpha / (torch.sqrt(var + self.eps) + self.eps)
+        z = torch.addcmul(self.dyt_beta[:, None, None],
+                          self.dyt_gamma[:, None, None],
+                          torch.tanh(scale * mixed))  # [N, F, H, W]
         return conv2d_many_to_one(z, self.attn_conv.weight, self.conv_impl)
 
     def extra_repr(self) -> str:

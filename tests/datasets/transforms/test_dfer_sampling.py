@@ -53,7 +53,8 @@ def test_multi_view_test_sampling():
     assert inds.shape == (32, )
     v1, v2 = inds[:16], inds[16:]
     assert (v1 < v2).all() and (v2 - v1 <= 4).all()
-    assert (v1 >= np.arange(16) * 4).all() and (v2 < np.arange(1, 17) * 4).all()
+    assert (v1 >= np.arange(16) * 4).all()
+    assert (v2 < np.arange(1, 17) * 4).all()
 
 
 def test_m3dfel_mode():

@@ -143,6 +143,26 @@ def test_gradients_reach_every_parameter():
         assert p.grad.abs().sum() > 0, name
 
 
+@pytest.mark.parametrize('fill', ['zeros', 'constant_map', 'one_pixel'])
+def test_finite_gradients_on_degenerate_inputs(fill):
+    """Dead (all-zero) features, spatially constant maps, 1x1 maps."""
+    torch.manual_seed(0)
+    dam = DAM(4)
+    if fill == 'zeros':
+        x = torch.zeros(2, 8, 4, 6, 6)
+    elif fill == 'constant_map':
+        x = torch.randn(2, 8, 4, 1, 1).expand(2, 8, 4, 6, 6).contiguous()
+    else:
+        x = torch.randn(2, 8, 4, 1, 1)
+    x.requires_grad_()
+    out = dam(x)
+    out.sum().backward()
+    assert torch.isfinite(out).all()
+    assert torch.isfinite(x.grad).all()
+    for name, p in dam.named_parameters():
+        assert p.grad is not None and torch.isfinite(p.grad).all(), name
+
+
 def test_hand_checked_output():
     """Constant gates: out = x * (w_t (1 + g) + w_f (1 + a)) / 2."""
     dam = DAM(4)
