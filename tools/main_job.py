@@ -138,9 +138,10 @@ def main() -> None:
                 metrics={k: float(v) for k, v in m.items()}))
     t_eval = time.time() - t2
 
-    info = summary.get('info', {})
+    with open(osp.join(args.data, 'syndfer_info.json')) as f:
+        info = json.load(f)
     protocol = (
-        f'SynDFER-H v{info.get("version", "?")} (benchmark seed '
+        f'SynDFER-H v{info.get("generator_version", "?")} (benchmark seed '
         f'{args.bench_seed}, preset {args.preset}; train/val/test/'
         f'test_shifted = {counts.get("train")}/{counts.get("val")}/'
         f'{counts.get("test")}/{counts.get("test_shifted")} clips), fold 1, '

@@ -227,6 +227,7 @@ def save_maps(maps: Dict[str, Dict[str, np.ndarray]],
     def _gate_axes(ax, gate, name):
         ax.bar(np.arange(len(gate)), gate, color='tab:blue')
         ax.set_ylim(0, 1)
+        ax.set_xticks(np.arange(0, len(gate), max(1, len(gate) // 16)))
         ax.set_xlabel('frame t (at this stage)')
         ax.set_ylabel('g_t')
         ax.set_title(f'{name}: temporal gate '

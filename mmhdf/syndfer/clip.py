@@ -152,7 +152,7 @@ def sample_envelope(rng: np.random.Generator, duration: float,
         apex = rng.uniform(0.25, 0.55) * d
         start = rng.uniform(0, 0.35) * d
     else:
-        apex = rng.uniform(0.12, 0.25) * d
+        apex = rng.uniform(0.15, 0.3) * d
         start = rng.uniform(0, 0.6) * d
     start = max(0.0, min(start, 0.8 * d - onset))
     return Envelope(start=float(start), onset=float(max(onset, 1.0)),
@@ -186,8 +186,8 @@ def sample_clip(clip_id: int, label: int, subject: Subject, style: str,
     n = sample_length(rng, frames_range, mean_frames)
     glitches = sample_glitches(rng, n, r['drop'], r['dup'], r['speed'])
     duration = max(glitches.duration, 1.0)
-    intensity = float(np.clip(subject.expressivity * rng.uniform(0.75, 1.2),
-                              0.3, 1.5))
+    intensity = float(np.clip(subject.expressivity * rng.uniform(0.8, 1.2),
+                              0.35, 1.5))
     name = CLASS_NAMES[label]
     apex = prototype(name)
     mixed_with, mix_w = None, 0.0

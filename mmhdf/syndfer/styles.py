@@ -61,7 +61,7 @@ STYLES: Dict[str, CaptureStyle] = {s.name: s for s in (
                  background=('plain', 'gradient')),
     CaptureStyle('webcam', 'warm indoor light, noisy, soft, room behind',
                  brightness=(0.8, 0.95), gradient=(0.1, 0.25),
-                 cast=(0.88, 0.98, 1.1), noise=(4.0, 8.0),
+                 cast=(0.88, 0.98, 1.1), noise=(3.0, 6.0),
                  blur=(0.4, 0.8), jpeg=(55, 75), downscale=(0.75, 1.0),
                  background=('room', 'blobs')),
     CaptureStyle('outdoor', 'hard side sun, high contrast, cool sky',

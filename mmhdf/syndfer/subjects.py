@@ -140,8 +140,8 @@ def sample_subject(subject_id: int, rng: np.random.Generator) -> Subject:
         hair=_palette(_HAIR_PALETTE, float(u(0, 1))),
         iris=_palette(_IRIS_PALETTE, float(u(0, 1))), shirt=shirt,
         hair_style=int(rng.integers(0, 3)),
-        expressivity=float(np.clip(rng.lognormal(np.log(0.9), 0.3), 0.4,
-                                   1.45)),
+        expressivity=float(np.clip(rng.lognormal(0.0, 0.28), 0.45,
+                                   1.5)),
         timing=float(np.clip(rng.lognormal(0.0, 0.3), 0.55, 1.8)),
         asym=u(-0.2, 0.2), rest_au=rest)
 

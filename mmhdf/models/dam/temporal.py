@@ -107,8 +107,7 @@ class TemporalDistributionalAttention(nn.Module):
         """
         dim = 1 if self.diff_axis == 'time' else 2
         length = avg.size(dim) - 1
-        diff = (avg.narrow(dim, 1, length) -
-                avg.narrow(dim, 0, length)).abs()
+        diff = (avg.narrow(dim, 1, length) - avg.narrow(dim, 0, length)).abs()
         return torch.cat([torch.zeros_like(avg.narrow(dim, 0, 1)), diff], dim)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -40,6 +40,8 @@ class DAMNeck(nn.Module):
         if len(frames) == 0:
             raise ValueError('num_frames is empty')
         dam_cfg = dict(dam_cfg or {})
+        if 'num_frames' in dam_cfg:
+            raise ValueError('set num_frames on DAMNeck, not in dam_cfg')
         self.num_frames = tuple(frames) if self.multi else num_frames
         self.dams = nn.ModuleList(DAM(t, **dam_cfg) for t in frames)
 

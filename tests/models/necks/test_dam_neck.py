@@ -46,6 +46,13 @@ def test_tuple_input():
         DAMNeck(num_frames=8)(feats)
 
 
+def test_constructor_errors():
+    with pytest.raises(ValueError, match='not in dam_cfg'):
+        DAMNeck(num_frames=4, dam_cfg=dict(num_frames=4))
+    with pytest.raises(ValueError, match='empty'):
+        DAMNeck(num_frames=())
+
+
 def test_t_mismatch_error():
     with pytest.raises(ValueError, match='T=16 .* T=2'):
         DAMNeck(num_frames=16)(torch.randn(1, 8, 2, 4, 4))
