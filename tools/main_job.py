@@ -16,22 +16,19 @@
 import argparse
 import glob
 import json
-import os
 import os.path as osp
-import shutil
 import sys
 import time
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import mmhdf  # noqa: E402,F401
-from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 
 from mmhdf.syndfer import generate_benchmark  # noqa: E402
+from mmhdf.utils.experiment import train_and_evaluate  # noqa: E402
 
 DEFAULT_CONFIG = 'configs/hdf/hdf_r3d18-w16_sam_16x64_syndfer-h_cpu.py'
-EVAL_SPLITS = ('test', 'test_shifted')
 
 
 def parse_args() -> argparse.Namespace:
@@ -57,37 +54,6 @@ def parse_args() -> argparse.Namespace:
     return p.parse_args()
 
 
-def set_data(cfg: Config, root: str) -> None:
-    """Point every data loader of ``cfg`` at ``root``."""
-    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        cfg[name].dataset.data_root = root
-
-
-def evaluate(cfg: Config, ckpt: str, split: str, tag: str,
-             out_dir: str) -> dict:
-    """Test ``ckpt`` on one split; return its metrics.
-
-    Args:
-        cfg (Config): The training config.
-        ckpt (str): Checkpoint path.
-        split (str): SynDFER-H split name.
-        tag (str): Tag of the run (file names, experiment name).
-        out_dir (str): Where the metric writes its confusion matrix.
-
-    Returns:
-        dict: The metrics (``dfer/WAR``, ``dfer/UAR``, ...).
-    """
-    tcfg = cfg.copy()
-    tcfg.test_dataloader.dataset.split = split
-    tcfg.test_evaluator = dict(tcfg.test_evaluator, tag=tag,
-                               save_dir=out_dir)
-    tcfg.load_from = ckpt
-    tcfg.resume = False
-    tcfg.work_dir = osp.join(cfg.work_dir, 'eval', tag)
-    tcfg.experiment_name = f'eval_{tag}_{time.time_ns()}'
-    return Runner.from_cfg(tcfg).test()
-
-
 def main() -> None:
     """Entry point."""
     args = parse_args()
@@ -103,49 +69,26 @@ def main() -> None:
         f"({summary['clips_per_s']:.1f} clips/s)")
     print(f'[main job] benchmark {how}: {counts}', flush=True)
 
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    set_data(cfg, args.data)
-    cfg.work_dir = args.work_dir
-    cfg.randomness = dict(cfg.get('randomness', {}), seed=args.seed)
-    cfg.experiment_name = f'train_{time.time_ns()}'
-    if osp.isdir(args.work_dir):
-        shutil.rmtree(args.work_dir)
-    t1 = time.time()
-    Runner.from_cfg(cfg).train()
-    t_train = time.time() - t1
-
-    best = sorted(glob.glob(osp.join(args.work_dir, 'best_dfer_UAR_*.pth')))
-    last_file = osp.join(args.work_dir, 'last_checkpoint')
-    with open(last_file) as f:
-        last = f.read().strip()
-    if not best:
-        raise RuntimeError(f'no best checkpoint in {args.work_dir}')
-    best_epoch = int(best[-1].rsplit('_epoch_', 1)[1].split('.')[0])
+    run = train_and_evaluate(args.config, args.data, args.work_dir,
+                             seed=args.seed, cfg_options=args.cfg_options)
+    rows, best_epoch = run['rows'], run['checkpoints']['best_epoch']
+    t_train, t_eval = run['seconds']['training'], run['seconds']['evaluation']
     results_dir = osp.join(args.work_dir, 'results')
-    os.makedirs(results_dir, exist_ok=True)
-    t2 = time.time()
-    rows = []
-    for sel, ckpt in (('best_val_UAR', best[-1]), ('last_epoch', last)):
-        for split in EVAL_SPLITS:
-            tag = f'{split}_{sel}'
-            m = evaluate(cfg, ckpt, split, tag, results_dir)
-            rows.append(dict(
-                checkpoint=sel, split=split, WAR=m['dfer/WAR'],
-                UAR=m['dfer/UAR'],
-                worst_domain_UAR=m.get('dfer/worst_group_UAR'),
-                metrics={k: float(v) for k, v in m.items()}))
-    t_eval = time.time() - t2
 
     with open(osp.join(args.data, 'syndfer_info.json')) as f:
         info = json.load(f)
+    cfg = run['cfg']
+    input_desc = (f"{cfg.get('clip_len', '?')} frames at "
+                  f"{cfg.get('input_size', '?')}x{cfg.get('input_size', '?')}")
     protocol = (
         f'SynDFER-H v{info.get("generator_version", "?")} (benchmark seed '
         f'{args.bench_seed}, preset {args.preset}; train/val/test/'
         f'test_shifted = {counts.get("train")}/{counts.get("val")}/'
         f'{counts.get("test")}/{counts.get("test_shifted")} clips), fold 1, '
-        f'frames clip_224x224 (64 px), 16 frames at 64x64; recipe '
+        f'frames clip_224x224 ({info["config"]["size"]} px, '
+        f'{info["config"]["frames_range"][0]}-'
+        f'{info["config"]["frames_range"][1]} frames per clip), '
+        f'model input {input_desc}; recipe '
         f'{osp.basename(args.config)}; selection: best validation UAR '
         f'(epoch {best_epoch}) and last epoch, never the test splits; '
         f'training seed {args.seed}')

@@ -16,7 +16,10 @@ default_hooks = dict(
     # Per-epoch reseeding: a resumed run replays its epoch bit-exactly.
     epoch_seed=dict(type='EpochSeedHook'),
     # Stops at the first NaN / Inf loss, naming iteration and samples.
-    finite_loss=dict(type='FiniteLossHook'))
+    finite_loss=dict(type='FiniteLossHook'),
+    # Counts samples skipped under on_corrupt='skip' (decode transforms) and
+    # reports them (files + reasons) at the end of every epoch.
+    bad_samples=dict(type='BadSampleReportHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -1,5 +1,7 @@
-"""DFER transforms: temporal sampling and frame decoding."""
+"""DFER transforms: temporal sampling, frame decoding, safe video decoding."""
 from .loading import DFERFrameDecode
 from .sampling import DFERUniformSample
+from .video import SafeDecordDecode, SafeDecordInit
 
-__all__ = ['DFERUniformSample', 'DFERFrameDecode']
+__all__ = ['DFERUniformSample', 'DFERFrameDecode', 'SafeDecordInit',
+           'SafeDecordDecode']

@@ -1,6 +1,8 @@
-"""Training-safety hooks: exact resume and non-finite loss detection."""
+"""Training-safety hooks: exact resume, non-finite loss detection, reports
+of samples skipped for corrupt media."""
+from .bad_sample_hook import BadSamplePolicyError, BadSampleReportHook
 from .epoch_seed_hook import EpochSeedHook, epoch_seed
 from .finite_loss_hook import FiniteLossHook, NonFiniteLossError
 
 __all__ = ['EpochSeedHook', 'epoch_seed', 'FiniteLossHook',
-           'NonFiniteLossError']
+           'NonFiniteLossError', 'BadSampleReportHook', 'BadSamplePolicyError']
