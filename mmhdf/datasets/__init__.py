@@ -1,5 +1,6 @@
 """DFER datasets (DFEW, FERV39k, MAFW) and transforms."""
 from . import transforms  # noqa: F401
+from .bad_samples import CorruptMediaError
 from .base_dfer import BaseDFERDataset, stratified_carve
 from .dfew import DFEWDataset
 from .errors import DFERDatasetError
@@ -10,7 +11,7 @@ from .mafw import MAFWDataset
 
 __all__ = [
     'BaseDFERDataset', 'DFEWDataset', 'FERV39kDataset', 'MAFWDataset',
-    'DFERDatasetError',
+    'DFERDatasetError', 'CorruptMediaError',
     'stratified_carve', 'LABEL_PRESETS', 'build_label_map',
     'canonical_emotion', 'get_label_order', 'remap_labels'
 ]

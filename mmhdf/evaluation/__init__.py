@@ -1,2 +1,3 @@
-"""DFER evaluation: WAR / UAR metric."""
+"""DFER evaluation: WAR / UAR metric, robustness and cross-dataset tools."""
 from . import metrics  # noqa: F401
+from . import robustness  # noqa: F401

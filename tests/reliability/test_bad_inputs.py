@@ -24,7 +24,8 @@ from tests.helpers.videos import make_video_dataset, write_video
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DFEW_CFG = osp.join(ROOT, 'configs/dfew/x3d_s_baseline_dfew_fold1.py')
-VIDEO_CFG = osp.join(ROOT, 'configs/baseline/r3d18-w16_8xb8-16x64-30e_video.py')
+VIDEO_CFG = osp.join(ROOT,
+                     'configs/baseline/r3d18-w16_8xb8-16x64-30e_video.py')
 
 
 def frames_pipeline(on_corrupt='error', clip_len=4, test_mode=False):
@@ -34,7 +35,8 @@ def frames_pipeline(on_corrupt='error', clip_len=4, test_mode=False):
         dict(type='DFERFrameDecode', on_corrupt=on_corrupt),
         dict(type='Resize', scale=(8, 8), keep_ratio=False),
         dict(type='FormatShape', input_format='NCTHW'),
-        dict(type='PackActionInputs'),
+        dict(type='PackActionInputs',
+             meta_keys=('frame_dir', 'filename', 'clip_id')),
     ]
 
 
@@ -46,7 +48,8 @@ def video_pipeline(on_corrupt='error', clip_len=4, test_mode=False):
         dict(type='DecordDecode', on_corrupt=on_corrupt),
         dict(type='Resize', scale=(8, 8), keep_ratio=False),
         dict(type='FormatShape', input_format='NCTHW'),
-        dict(type='PackActionInputs'),
+        dict(type='PackActionInputs',
+             meta_keys=('frame_dir', 'filename', 'clip_id')),
     ]
 
 
@@ -121,7 +124,7 @@ def test_bad_frame_skipped_in_training_and_logged(dfew, tmp_path,
     ds = DFEWDataset(root, ann_file=ann,
                      pipeline=frames_pipeline(on_corrupt='skip'))
     out = ds[0]  # clip 1 is corrupt: mmengine draws another sample
-    assert out['data_samples'].metainfo['clip_id'] == '00002'
+    assert out['data_samples'].metainfo['frame_dir'] == clip_dir(root, 2)
     records, _ = read_skip_log(log)
     assert records and all(r['file'] == first for r in records)
     assert records[0]['clip'] == clip_dir(root, 1)
@@ -198,7 +201,7 @@ def test_bad_mp4_dfew_video_source(dfew, kind):
     open(path, 'wb').write(data)
     ds = DFEWDataset(root, ann_file=ann, source='video', test_mode=True,
                      pipeline=video_pipeline(test_mode=True))
-    assert ds[0]['data_samples'].metainfo['clip_id'] == '00001'
+    assert ds[0]['data_samples'].metainfo['filename'].endswith('00001.mp4')
     with pytest.raises(CorruptMediaError) as exc:
         ds[1]
     if kind == 'zero':
@@ -215,7 +218,7 @@ def test_bad_mp4_video_dataset_error_and_skip(tmp_path, monkeypatch, kind):
     DecordDecode resolve to mmhdf's safe subclasses)."""
     root = str(tmp_path / 'v')
     ann, items = make_video_dataset(root, num_classes=2, per_class=1,
-                                    num_frames=6, size=16)
+                                    num_frames=6, size=32)
     bad = osp.join(root, items[0][0])
     open(bad, 'wb').write(
         b'' if kind == 'zero' else np.random.default_rng(2).bytes(2000))
@@ -244,7 +247,7 @@ def test_bad_mp4_video_dataset_error_and_skip(tmp_path, monkeypatch, kind):
 def test_undecodable_frames_of_an_opened_video(tmp_path):
     """DecordDecode names the video when frame decoding fails."""
     path = str(tmp_path / 'a.mp4')
-    write_video(path, 0, num_frames=6, size=16)
+    write_video(path, 0, num_frames=6, size=32)
     from mmaction.registry import TRANSFORMS
     init = TRANSFORMS.build(dict(type='DecordInit'))
     dec = TRANSFORMS.build(dict(type='DecordDecode'))
@@ -282,7 +285,7 @@ def test_typo_transform_type(dfew_cfg):
     assert str(exc.value) == (
         "cfg.py: val_dataloader.dataset.pipeline[1] (type='DFERFrameDecod'): "
         "unknown transform type 'DFERFrameDecod' (did you mean "
-        "'DFERFrameDecode'?).")
+        "'DFERFrameDecode' or 'RawFrameDecode'?).")
 
 
 def test_unknown_transform_argument(dfew_cfg):

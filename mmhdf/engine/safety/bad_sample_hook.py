@@ -106,6 +106,13 @@ class BadSampleReportHook(Hook):
         if os.environ.get(SKIP_LOG_ENV) == self.log_path:
             os.environ.pop(SKIP_LOG_ENV, None)
 
+    def before_train(self, runner) -> None:
+        """Continue the run total of a resumed run (from the message hub)."""
+        hub = runner.message_hub
+        if 'bad_samples/train_total' in hub.log_scalars:
+            self._totals['train'] = int(
+                hub.get_scalar('bad_samples/train_total').current())
+
     # --------------------------------------------------------- per epoch
     def _start(self) -> None:
         if self.log_path and osp.isfile(self.log_path):

@@ -1,0 +1,203 @@
+#!/usr/bin/env python
+"""Ablation on SynDFER-H: baseline vs +DAM vs +DSM vs full HDF.
+
+Every variant trains with the same data, epochs, batch size and learning-rate
+schedule (``configs/_base_/schedules/syndfer_cpu*.py``; SAM, part of full
+HDF, doubles the compute per step), for several seeds. The checkpoint is
+selected by validation UAR; in-domain (``test``) and shifted
+(``test_shifted``: unseen capture styles and subjects) splits are evaluated
+once with it, and optionally the corruption suite gives mPC on the in-domain
+split. Prints a markdown table (mean ± std over seeds), writes JSON, the
+table and a plot. Finished runs are reused, so an interrupted ablation
+resumes where it stopped.
+
+    python benchmarks/ablation.py                        # 4 variants x 3 seeds
+    python benchmarks/ablation.py --seeds 0 --variants baseline hdf
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+import time
+from typing import Dict, List
+
+import numpy as np
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+import mmhdf  # noqa: E402,F401
+from mmhdf.syndfer import generate_benchmark  # noqa: E402
+from mmhdf.utils.experiment import train_and_evaluate  # noqa: E402
+
+VARIANTS = {
+    'baseline': 'configs/baseline/r3d18-w16_16x64_syndfer-h_cpu.py',
+    'dam': 'configs/ablation/r3d18-w16_dam_16x64_syndfer-h_cpu.py',
+    'dsm': 'configs/ablation/r3d18-w16_dsm_16x64_syndfer-h_cpu.py',
+    'hdf': 'configs/hdf/hdf_r3d18-w16_sam_16x64_syndfer-h_cpu.py',
+}
+LABELS = {'baseline': 'baseline (CE, AdamW)', 'dam': '+DAM',
+          'dsm': '+DSM', 'hdf': 'HDF (DAM + DSM + SAM)'}
+# (column title, split, key) of the summary table; best-val checkpoint.
+COLUMNS = [('in-domain WAR', 'test', 'WAR'), ('in-domain UAR', 'test', 'UAR'),
+           ('shifted WAR', 'test_shifted', 'WAR'),
+           ('shifted UAR', 'test_shifted', 'UAR'),
+           ('shifted worst-domain UAR', 'test_shifted', 'worst_domain_UAR')]
+
+
+def parse_args() -> argparse.Namespace:
+    """Parse the command line."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--variants', nargs='+', default=list(VARIANTS),
+                   choices=list(VARIANTS))
+    p.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
+    p.add_argument('--data', default='data/syndfer_h')
+    p.add_argument('--preset', default='default')
+    p.add_argument('--bench-seed', type=int, default=0)
+    p.add_argument('--out', default='benchmarks/results/ablation')
+    p.add_argument('--work-root', default='work_dirs/ablation')
+    p.add_argument('--robustness', action='store_true',
+                   help='also run the corruption suite (mPC) per run')
+    p.add_argument('--corruptions', default='all')
+    p.add_argument('--severities', default='1-5')
+    p.add_argument('--cfg-options', nargs='+', default=None,
+                   help='key=value overrides applied to every variant')
+    return p.parse_args()
+
+
+def _parse_options(items) -> dict:
+    if not items:
+        return {}
+    from mmengine.config import DictAction
+    ns = argparse.Namespace()
+    DictAction(option_strings=[], dest='o')(None, ns, items)
+    return ns.o
+
+
+def run_one(args, variant: str, seed: int) -> dict:
+    """Train + evaluate one (variant, seed); reuse a finished result."""
+    work = osp.join(args.work_root, variant, f'seed{seed}')
+    done = osp.join(work, 'ablation_result.json')
+    if osp.isfile(done):
+        with open(done) as f:
+            return json.load(f)
+    t0 = time.time()
+    res = train_and_evaluate(VARIANTS[variant], args.data, work, seed=seed,
+                             cfg_options=_parse_options(args.cfg_options))
+    out = dict(variant=variant, seed=seed, rows=res['rows'],
+               best_epoch=res['checkpoints']['best_epoch'],
+               seconds=res['seconds'])
+    if args.robustness:
+        from mmhdf.evaluation.robustness import evaluate_robustness
+        rob = evaluate_robustness(
+            res['cfg'], res['checkpoints']['best_val_UAR'],
+            corruptions=args.corruptions, severities=args.severities,
+            out_dir=osp.join(work, 'robustness'))
+        out['robustness'] = rob
+    out['seconds']['total'] = time.time() - t0
+    with open(done, 'w') as f:
+        json.dump(out, f, indent=2, default=float)
+    return out
+
+
+def _value(result: dict, split: str, key: str) -> float:
+    for r in result['rows']:
+        if r['checkpoint'] == 'best_val_UAR' and r['split'] == split:
+            return float('nan') if r[key] is None else float(r[key])
+    return float('nan')
+
+
+def summarise(results: Dict[str, List[dict]], robustness: bool) -> dict:
+    """Mean and std over seeds of every table column, per variant."""
+    summary = {}
+    for variant, runs in results.items():
+        cols = {}
+        for title, split, key in COLUMNS:
+            vals = np.array([_value(r, split, key) for r in runs])
+            cols[title] = dict(mean=float(np.nanmean(vals)),
+                               std=float(np.nanstd(vals)),
+                               values=vals.tolist())
+        if robustness:
+            vals = np.array([r['robustness']['mPC']['UAR'] for r in runs
+                             if 'robustness' in r])
+            cols['mPC UAR'] = dict(mean=float(vals.mean()),
+                                   std=float(vals.std()),
+                                   values=vals.tolist())
+        summary[variant] = cols
+    return summary
+
+
+def to_markdown(summary: dict, protocol: str) -> str:
+    """Render the summary as a markdown table whose first line is the
+    protocol."""
+    titles = list(next(iter(summary.values())).keys())
+    lines = [f'protocol: {protocol}', '',
+             '| variant | ' + ' | '.join(f'{t} (%)' for t in titles) + ' |',
+             '|---|' + '---|' * len(titles)]
+    for variant, cols in summary.items():
+        cells = [f"{cols[t]['mean']:.2f} ± {cols[t]['std']:.2f}"
+                 for t in titles]
+        lines.append(f'| {LABELS[variant]} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def plot(summary: dict, path: str) -> None:
+    """Grouped bar chart with std error bars."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    titles = list(next(iter(summary.values())).keys())
+    x = np.arange(len(titles))
+    width = 0.8 / len(summary)
+    fig, ax = plt.subplots(figsize=(2 + 1.6 * len(titles), 4))
+    for i, (variant, cols) in enumerate(summary.items()):
+        ax.bar(x + i * width, [cols[t]['mean'] for t in titles], width,
+               yerr=[cols[t]['std'] for t in titles], label=LABELS[variant],
+               capsize=3)
+    ax.set_xticks(x + width * (len(summary) - 1) / 2)
+    ax.set_xticklabels(titles, rotation=15, fontsize=8)
+    ax.set_ylabel('%')
+    ax.set_title('SynDFER-H ablation (mean ± std over seeds)')
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main() -> None:
+    """Entry point."""
+    args = parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    summary_gen = generate_benchmark(args.data, seed=args.bench_seed,
+                                     preset=args.preset)
+    counts = {s: sum(c.values()) for s, c in summary_gen['counts'].items()}
+    results: Dict[str, List[dict]] = {}
+    for variant in args.variants:
+        for seed in args.seeds:
+            print(f'[ablation] {variant} seed {seed}', flush=True)
+            results.setdefault(variant, []).append(
+                run_one(args, variant, seed))
+    from mmengine.config import Config
+    epochs = Config.fromfile(VARIANTS[args.variants[0]]).train_cfg.max_epochs
+    protocol = (
+        f'SynDFER-H (benchmark seed {args.bench_seed}, preset '
+        f'{args.preset}; train/val/test/test_shifted = {counts["train"]}/'
+        f'{counts["val"]}/{counts["test"]}/{counts["test_shifted"]} clips); '
+        f'R3D-18 width 16, 16x64^2, {epochs} epochs each, batch 8, same '
+        f'schedule; checkpoint = best validation UAR; seeds '
+        f'{args.seeds}; mean ± std over seeds')
+    summary = summarise(results, args.robustness)
+    table = to_markdown(summary, protocol)
+    print('\n' + table)
+    with open(osp.join(args.out, 'ablation.md'), 'w') as f:
+        f.write(table + '\n')
+    with open(osp.join(args.out, 'ablation.json'), 'w') as f:
+        json.dump(dict(protocol=protocol, summary=summary, runs=results),
+                  f, indent=2, default=float)
+    plot(summary, osp.join(args.out, 'ablation.png'))
+    print(f'[ablation] wrote {args.out}/ablation.{{md,json,png}}')
+
+
+if __name__ == '__main__':
+    main()
