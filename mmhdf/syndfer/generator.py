@@ -32,7 +32,7 @@ from .progress import Progress
 from .styles import IN_DOMAIN_STYLES, SHIFTED_STYLES
 from .subjects import Subject, sample_subjects
 
-GENERATOR_VERSION = '1.0'
+GENERATOR_VERSION = '1.1'
 SPLITS: Tuple[str, ...] = ('train', 'val', 'test', 'test_shifted')
 CLIP_SUBDIR = os.path.join('Clip', 'clip_224x224')
 SPLIT_SUBDIR = 'EmoLabel_DataSplit'
