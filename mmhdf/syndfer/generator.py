@@ -3,7 +3,7 @@
 Layout written under ``root``::
 
     Clip/clip_224x224/<05d id>/<05d id>_<05d frame>.jpg
-    EmoLabel_DataSplit/<split>(single-labeled)/set_1.csv   # video_name,label
+    EmoLabel_DataSplit/<split>(single-labeled)/set_1.csv   # video_name,label,domain
     metadata.csv
     syndfer_info.json
 
@@ -32,7 +32,7 @@ from .progress import Progress
 from .styles import IN_DOMAIN_STYLES, SHIFTED_STYLES
 from .subjects import Subject, sample_subjects
 
-GENERATOR_VERSION = '1.1'
+GENERATOR_VERSION = '1.2'
 SPLITS: Tuple[str, ...] = ('train', 'val', 'test', 'test_shifted')
 CLIP_SUBDIR = os.path.join('Clip', 'clip_224x224')
 SPLIT_SUBDIR = 'EmoLabel_DataSplit'
@@ -289,10 +289,13 @@ def _write_outputs(root: str, rows: List[dict], cfg: BenchmarkConfig,
         path = split_csv_path(root, split)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, 'w', newline='') as f:
-            f.write('video_name,label\n')
+            # DFEW's two columns, plus the capture style as `domain`:
+            # DFEWDataset passes extra named columns into every sample, so
+            # DFERMetric(group_key='domain') reports per-domain UAR.
+            f.write('video_name,label,domain\n')
             for r in rows:
                 if r['split'] == split:
-                    f.write(f"{r['clip_id']},{r['csv_label']}\n")
+                    f.write(f"{r['clip_id']},{r['csv_label']},{r['style']}\n")
     with open(os.path.join(root, 'metadata.csv'), 'w', newline='') as f:
         writer = csv.DictWriter(f, fieldnames=list(METADATA_FIELDS),
                                 lineterminator='\n')

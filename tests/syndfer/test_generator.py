@@ -74,9 +74,19 @@ def _read_split(root, split):
     with open(split_csv_path(root, split), newline='') as f:
         text = f.read()
     lines = text.splitlines()
-    assert lines[0] == 'video_name,label'
-    return [(int(v), int(lab)) for v, lab in
+    assert lines[0] == 'video_name,label,domain'
+    return [(int(v), int(lab)) for v, lab, _ in
             (line.split(',') for line in lines[1:])], lines[1:]
+
+
+def test_split_domain_column_is_the_capture_style(tiny_pair):
+    root = tiny_pair[0]
+    with open(os.path.join(root, 'metadata.csv'), newline='') as f:
+        style = {r['clip_id']: r['style'] for r in csv.DictReader(f)}
+    for split in SPLITS:
+        with open(split_csv_path(root, split), newline='') as f:
+            for row in csv.DictReader(f):
+                assert row['domain'] == style[row['video_name']]
 
 
 def test_dfew_layout_and_csv_format(tiny_pair):

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Cross-dataset test: a checkpoint trained on one DFER dataset, another's test.
+"""Cross-dataset test: a checkpoint from one DFER dataset on another's test.
 
 The target test set is read with its own classes and its labels are mapped
 **by name** onto the source model's class order (from the checkpoint's

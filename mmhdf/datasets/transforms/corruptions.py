@@ -475,13 +475,13 @@ def temporal_blur(clip: np.ndarray, window: float,
         np.ndarray: temporally blurred clip.
     """
     w = max(int(window), 1)
-    csum = np.cumsum(clip.astype(np.float64), axis=0)
+    csum = np.cumsum(clip, axis=0, dtype=np.float32)
     t = np.arange(clip.shape[0])
     lo = t - w
     prev = np.where((lo >= 0)[:, None, None, None], csum[np.maximum(lo, 0)],
-                    0.0)
-    count = (t - np.maximum(lo, -1)).astype(np.float64)
-    return ((csum - prev) / count[:, None, None, None]).astype(np.float32)
+                    np.float32(0))
+    count = (t - np.maximum(lo, -1)).astype(np.float32)
+    return (csum - prev) / count[:, None, None, None]
 
 
 def _num_frames(fraction: float, t: int) -> int:

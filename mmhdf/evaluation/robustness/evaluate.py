@@ -317,8 +317,8 @@ def evaluate_robustness(cfg: Union[str, Config],
         ``metrics``), ``summary`` (``'UAR'`` / ``'WAR'`` -> ``clean``,
         ``mPC``, ``rPC``, ``per_corruption``, ``per_severity``,
         ``per_category``), ``mPC`` and ``rPC`` (``'UAR'`` / ``'WAR'`` ->
-        value, shortcuts into ``summary``), ``seconds`` and ``files`` (``json``,
-        ``markdown``, ``plot``; empty without ``save_files``).
+        value, shortcuts into ``summary``), ``seconds`` and ``files``
+        (``json``, ``markdown``, ``plot``; empty without ``save_files``).
     """
     names = parse_corruptions(corruptions)
     sevs = parse_severities(severities)
