@@ -206,3 +206,21 @@ def test_pipeline_switch_applies_and_restores(tiny):
     assert torch.equal(ds[0]['inputs'], noisy)  # repeatable
     switch.set(None)
     assert torch.equal(ds[0]['inputs'], clean)
+
+
+def test_corrupted_batches_do_not_depend_on_worker_count(tiny):
+    init_default_scope('mmaction')
+    from mmaction.registry import DATASETS
+    cfg = Config.fromfile(CFG)
+    cfg.merge_from_dict(tiny['opts'])
+    ds = DATASETS.build(cfg.test_dataloader.dataset)
+    PipelineSwitch(ds).set('occlusion', 4, seed=0)
+    batches = []
+    for workers in (0, 2):
+        loader = Runner.build_dataloader(
+            dict(batch_size=3, num_workers=workers, dataset=ds,
+                 sampler=dict(type='DefaultSampler', shuffle=False)),
+            seed=0)
+        batches.append(torch.cat([torch.stack(b['inputs'])
+                                  for b in loader]))
+    assert torch.equal(batches[0], batches[1])
