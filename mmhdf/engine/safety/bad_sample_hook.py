@@ -136,8 +136,11 @@ class BadSampleReportHook(Hook):
         n = len(records)
         self._totals[mode] += n
         total = self._totals[mode]
-        label = {'train': f'Epoch(train) [{runner.epoch + 1}]',
-                 'val': f'Epoch(val) [{runner.epoch}]',
+        # runner.epoch builds the train loop (and its dataloader): never
+        # touch it in a test-only run.
+        epoch = 0 if mode == 'test' else runner.epoch
+        label = {'train': f'Epoch(train) [{epoch + 1}]',
+                 'val': f'Epoch(val) [{epoch}]',
                  'test': 'Epoch(test)'}[mode]
         hub = runner.message_hub
         hub.update_scalar(f'bad_samples/{mode}_epoch', n)
@@ -146,7 +149,7 @@ class BadSampleReportHook(Hook):
             runner.visualizer.add_scalars(
                 {f'bad_samples/{mode}_epoch': n,
                  f'bad_samples/{mode}_total': total},
-                step=runner.epoch if mode != 'train' else runner.epoch + 1)
+                step=epoch if mode != 'train' else epoch + 1)
         except Exception:  # a visualizer without scalar support
             pass
         if metrics is not None and n:
