@@ -401,9 +401,15 @@ def generate_benchmark(root: str, seed: int = 0, preset: str = 'default',
             rows.append(_render_task(task))
             bar.update()
     else:
-        method = 'fork' if 'fork' in mp.get_all_start_methods() \
-            else 'spawn'
-        ctx = mp.get_context(method)
+        # Never plain 'fork': a parent that already ran torch / OpenMP /
+        # OpenCV thread pools (a training process, a test session) can
+        # deadlock its forked children. A fork server starts from a clean
+        # interpreter, imports this module once and forks workers from it.
+        if 'forkserver' in mp.get_all_start_methods():
+            ctx = mp.get_context('forkserver')
+            ctx.set_forkserver_preload([__name__])
+        else:
+            ctx = mp.get_context('spawn')
         with ctx.Pool(workers, initializer=_init_worker,
                       initargs=(root, cfg, seed, subjects, True)) as pool:
             for row in pool.imap_unordered(_render_task, tasks,
