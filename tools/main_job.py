@@ -11,7 +11,7 @@
    ``results.json`` and the confusion-matrix PNGs into the work dir.
 
     python tools/main_job.py                       # defaults
-    python tools/main_job.py --config configs/baseline/r3d18-w16_16x64_syndfer-h_cpu.py
+    python tools/main_job.py --config configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py
 """
 import argparse
 import glob
@@ -28,7 +28,7 @@ from mmengine.config import DictAction  # noqa: E402
 from mmhdf.syndfer import generate_benchmark  # noqa: E402
 from mmhdf.utils.experiment import train_and_evaluate  # noqa: E402
 
-DEFAULT_CONFIG = 'configs/hdf/hdf_r3d18-w16_sam_16x64_syndfer-h_cpu.py'
+DEFAULT_CONFIG = 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py'
 
 
 def parse_args() -> argparse.Namespace:

@@ -19,7 +19,7 @@ from mmhdf.evaluation.robustness import (PipelineSwitch, corruption_summary,
 from mmhdf.evaluation.robustness.summary import json_ready
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CFG = osp.join(ROOT, 'configs/baseline/r3d18-w16_16x64_syndfer-h_cpu.py')
+CFG = osp.join(ROOT, 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py')
 TOOL = osp.join(ROOT, 'tools/analysis/robustness.py')
 
 

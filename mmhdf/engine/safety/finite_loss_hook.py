@@ -57,7 +57,7 @@ class FiniteLossHook(Hook):
         for key, value in (outputs or {}).items():
             if 'loss' not in key:
                 continue
-            v = float(value)
+            v = float(value.detach() if hasattr(value, 'detach') else value)
             if not math.isfinite(v):
                 bad[key] = v
         if bad:

@@ -8,6 +8,8 @@ _base_ = [
 
 model = dict(
     backbone=dict(base_channels=16),
-    cls_head=dict(type='HDFHead', in_channels=128, **_base_.dsm_head))
+    cls_head=dict(
+        type='HDFHead', in_channels=128, dropout_ratio=0.2,
+        **_base_.dsm_head))
 
 default_hooks = dict(logger=dict(interval=20))
