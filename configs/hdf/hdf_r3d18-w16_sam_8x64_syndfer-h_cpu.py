@@ -20,4 +20,10 @@ model = dict(
         type='HDFHead', in_channels=128, dropout_ratio=0.2,
         **_base_.dsm_head))
 
+# SAM radius for this small, short CPU run: rho=0.05 (the released code's
+# value, kept by the paper's recipe) held it near the class prior for 3 of
+# its 6 epochs (val UAR 14.3 % after epoch 3, 29.5 % after epoch 6), rho=0.01
+# reached 44.2 % after epoch 3 (SynDFER-H, seed 0, measured).
+optim_wrapper = dict(rho=0.01)
+
 default_hooks = dict(logger=dict(interval=20))
