@@ -23,7 +23,10 @@ def test_main_job_prints_protocol_table_and_writes_results(tmp_path):
     assert len(results['rows']) == 4
     for row in results['rows']:
         assert 0 <= row['WAR'] <= 100 and 0 <= row['UAR'] <= 100
-        assert row['worst_domain_UAR'] is not None
-        assert row['worst_domain_UAR'] <= row['UAR'] + 1e-9
+        # per-domain UAR is present (SynDFER-H's `domain` column); it may
+        # exceed the overall UAR (classes missing in a domain are left out)
+        assert 0 <= row['worst_domain_UAR'] <= 100
+        assert row['worst_domain_UAR'] <= row['metrics'][
+            'dfer/mean_group_UAR'] + 1e-9
     for tag in ('test_best_val_UAR', 'test_shifted_last_epoch'):
         assert osp.isfile(work / 'results' / f'{tag}_confusion_matrix.png')
