@@ -20,6 +20,7 @@ from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmhdf.compat import UnsafeCheckpointError, trust_checkpoint  # noqa: E402
+from mmhdf.compat.dist_cpu import finish_distributed  # noqa: E402
 from mmhdf.utils.config_checks import check_config  # noqa: E402
 from mmhdf.utils.report import format_metrics  # noqa: E402
 
@@ -92,6 +93,7 @@ def main() -> None:
     except UnsafeCheckpointError as err:
         sys.exit(f'error: {err}')
     if not is_main_process():
+        finish_distributed()
         return
     print(format_metrics(metrics, cfg, split='test'))
     out = osp.join(cfg.work_dir, 'test_metrics.json')
@@ -99,6 +101,7 @@ def main() -> None:
         json.dump({k: float(v) if isinstance(v, (int, float)) else v
                    for k, v in metrics.items()}, f, indent=2)
     print(f'metrics written to {out}')
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -18,6 +18,7 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmhdf.compat import trust_checkpoint  # noqa: E402
+from mmhdf.compat.dist_cpu import finish_distributed  # noqa: E402
 from mmhdf.utils.config_checks import check_config  # noqa: E402
 
 
@@ -128,6 +129,7 @@ def main() -> None:
         trust_checkpoint(cfg.load_from)
     runner = Runner.from_cfg(cfg)
     runner.train()
+    finish_distributed()
 
 
 if __name__ == '__main__':

@@ -58,3 +58,17 @@ def patch_cpu_distributed() -> bool:
     ddp_cls.__init__ = _ddp_init_cpu
     _patched = True
     return True
+
+
+def finish_distributed() -> None:
+    """Shut the process group down cleanly at the end of a tool.
+
+    Without it, a rank that exits while its peer still tears down gloo's
+    threads can abort with ``terminate called without an active exception``
+    (seen on loaded 2-core CPU hosts). A barrier, then
+    ``destroy_process_group``; a no-op outside distributed runs.
+    """
+    import torch.distributed as torch_dist
+    if torch_dist.is_available() and torch_dist.is_initialized():
+        torch_dist.barrier()
+        torch_dist.destroy_process_group()
