@@ -140,7 +140,9 @@ def to_markdown(summary: dict, protocol: str) -> str:
              '| variant | ' + ' | '.join(f'{t} (%)' for t in titles) + ' |',
              '|---|' + '---|' * len(titles)]
     for variant, cols in summary.items():
-        cells = [f"{cols[t]['mean']:.2f} ± {cols[t]['std']:.2f}"
+        # a single seed has no spread: print the value, not '± 0.00'
+        cells = [f"{cols[t]['mean']:.2f}" if len(cols[t]['values']) < 2
+                 else f"{cols[t]['mean']:.2f} ± {cols[t]['std']:.2f}"
                  for t in titles]
         lines.append(f'| {LABELS[variant]} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
@@ -190,7 +192,9 @@ def main() -> None:
         f'{counts["val"]}/{counts["test"]}/{counts["test_shifted"]} clips); '
         f'R3D-18 width 16, 8x64^2, {epochs} epochs each, batch 16, same '
         f'schedule; checkpoint = best validation UAR; seeds '
-        f'{args.seeds}; mean ± std over seeds'
+        f'{args.seeds}; '
+        + ('mean ± std over seeds' if len(args.seeds) > 1 else
+           'single seed: no spread')
         + (f'; corruption mPC (in-domain test, corruptions {args.corruptions},'
            f' severities {args.severities}, seeds {args.robustness_seeds})'
            if args.robustness_seeds else ''))
