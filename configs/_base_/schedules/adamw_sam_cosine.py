@@ -14,41 +14,8 @@
 #            begin=warmup_epochs, end=max_epochs, convert_to_iter_based=True)]
 # SAMOptimWrapper accepts clip_grad=dict(max_norm=...) (it clips the
 # second-pass gradients); the released recipe does not clip.
-max_epochs = 300
-warmup_epochs = 20
+_base_ = './adamw_cosine.py'
 
-train_cfg = dict(
-    type='EpochBasedTrainLoop',
-    max_epochs=max_epochs,
-    val_begin=1,
-    val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-
-optim_wrapper = dict(
-    type='SAMOptimWrapper',
-    rho=0.05,
-    optimizer=dict(
-        type='AdamW', lr=5e-4, betas=(0.9, 0.999), eps=1e-8,
-        weight_decay=0.05))
-
-param_scheduler = [
-    # M3DFEL warms up from 0; LinearLR needs a factor > 0.
-    dict(
-        type='LinearLR',
-        start_factor=1e-3,
-        by_epoch=True,
-        begin=0,
-        end=warmup_epochs,
-        convert_to_iter_based=True),
-    dict(
-        type='CosineAnnealingLR',
-        eta_min=5e-6,
-        by_epoch=True,
-        begin=warmup_epochs,
-        end=max_epochs,
-        convert_to_iter_based=True)
-]
-
-# lr 5e-4 is M3DFEL's value for batch 256 (SAM doubles compute per step).
-auto_scale_lr = dict(enable=False, base_batch_size=256)
+# Same epochs, warm-up, cosine schedule and AdamW as adamw_cosine.py; SAM
+# wraps the optimizer instead of the plain (grad-norm recording) wrapper.
+optim_wrapper = dict(type='SAMOptimWrapper', rho=0.05)
