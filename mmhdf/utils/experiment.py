@@ -5,6 +5,7 @@ Shared by the main job (``tools/main_job.py``) and the ablation runner
 the checkpoint is selected by validation UAR, the test splits are only
 evaluated afterwards, once per checkpoint.
 """
+import copy
 import glob
 import os
 import os.path as osp
@@ -42,7 +43,9 @@ def evaluate_checkpoint(cfg: Config, ckpt: str, split: str, tag: str,
     Returns:
         dict: The metrics of the run (``dfer/WAR``, ``dfer/UAR``, ...).
     """
-    tcfg = cfg.copy()
+    # deep copy: Config.copy() is shallow, and setting the split on it would
+    # silently change the caller's config (and every later evaluation).
+    tcfg = copy.deepcopy(cfg)
     tcfg.test_dataloader.dataset.split = split
     tcfg.test_evaluator = dict(tcfg.test_evaluator, tag=tag,
                                save_dir=out_dir)

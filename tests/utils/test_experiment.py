@@ -1,0 +1,48 @@
+"""Tests for mmhdf.utils.experiment (evaluation helpers of the main job and
+the ablation runner)."""
+from mmengine.config import Config
+
+from mmhdf.utils import experiment
+
+
+class _FakeRunner:
+    """Records the config it is built from; ``test`` returns fixed metrics."""
+    built = []
+
+    def __init__(self, cfg):
+        self.cfg = cfg
+
+    @classmethod
+    def from_cfg(cls, cfg):
+        cls.built.append(cfg)
+        return cls(cfg)
+
+    def test(self):
+        return {'dfer/UAR': 50.0}
+
+
+def _cfg() -> Config:
+    return Config(dict(
+        work_dir='/tmp/w',
+        test_dataloader=dict(dataset=dict(type='DFEWDataset', split='test')),
+        test_evaluator=dict(type='DFERMetric')))
+
+
+def test_evaluate_checkpoint_does_not_change_callers_config(monkeypatch):
+    # Regression: a shallow Config.copy() let the split of one evaluation
+    # leak into the caller's config, so a later evaluation (the corruption
+    # suite of the ablation) silently ran on 'test_shifted'.
+    monkeypatch.setattr(experiment, 'Runner', _FakeRunner)
+    _FakeRunner.built = []
+    cfg = _cfg()
+    m = experiment.evaluate_checkpoint(cfg, 'a.pth', 'test_shifted', 'tag',
+                                       '/tmp/out')
+    assert m == {'dfer/UAR': 50.0}
+    built = _FakeRunner.built[0]
+    assert built.test_dataloader.dataset.split == 'test_shifted'
+    assert built.load_from == 'a.pth'
+    assert built.test_evaluator.save_dir == '/tmp/out'
+    # ...but the caller's config is untouched
+    assert cfg.test_dataloader.dataset.split == 'test'
+    assert 'save_dir' not in cfg.test_evaluator
+    assert cfg.get('load_from') is None
