@@ -214,6 +214,85 @@ def plot(summary: dict, path: str) -> None:
     plt.close(fig)
 
 
+def robustness_summary(results: Dict[str, List[dict]]) -> dict:
+    """Per-corruption and per-severity UAR, mean ± std over the seeds that
+    ran the corruption suite.
+
+    Returns:
+        dict: variant -> ``corruptions`` (name -> mean/std/values of the UAR
+        averaged over severities), ``severities`` (severity -> mean/std of
+        the UAR averaged over corruptions; ``'0'`` is the clean UAR) and
+        ``seeds``.
+    """
+    out = {}
+    for variant, runs in results.items():
+        robs = [r['robustness'] for r in runs
+                if 'results' in r.get('robustness', {})]
+        if not robs:
+            continue
+        names = robs[0]['corruptions']
+        sevs = [str(s) for s in robs[0]['severities']]
+
+        def stats(vals):
+            vals = np.array(vals, dtype=float)
+            return dict(mean=float(vals.mean()), std=float(vals.std()),
+                        values=vals.tolist())
+
+        per_corr = {c: stats([np.mean([r['results'][c][s]['UAR']
+                                       for s in sevs]) for r in robs])
+                    for c in names}
+        per_sev = {'0': stats([r['clean']['UAR'] for r in robs])}
+        per_sev.update({s: stats([np.mean([r['results'][c][s]['UAR']
+                                           for c in names]) for r in robs])
+                        for s in sevs})
+        out[variant] = dict(corruptions=per_corr, severities=per_sev,
+                            seeds=[r['seed'] for r in runs
+                                   if 'results' in r.get('robustness', {})])
+    return out
+
+
+def robustness_markdown(rsum: dict, protocol: str) -> str:
+    """Corruption x variant table of UAR (mean over severities)."""
+    variants = list(rsum)
+    names = list(next(iter(rsum.values()))['corruptions'])
+    lines = [f'protocol: {protocol}', '',
+             '| corruption | ' + ' | '.join(
+                 f'{LABELS[v]} UAR (%)' for v in variants) + ' |',
+             '|---|' + '---|' * len(variants)]
+
+    def cell(d):
+        return (f"{d['mean']:.2f}" if len(d['values']) < 2
+                else f"{d['mean']:.2f} ± {d['std']:.2f}")
+
+    lines.append('| clean | ' + ' | '.join(
+        cell(rsum[v]['severities']['0']) for v in variants) + ' |')
+    for c in names:
+        lines.append(f'| {c} | ' + ' | '.join(
+            cell(rsum[v]['corruptions'][c]) for v in variants) + ' |')
+    return '\n'.join(lines)
+
+
+def plot_severity(rsum: dict, path: str) -> None:
+    """UAR against corruption severity (0 = clean), one line per variant."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    for variant, d in rsum.items():
+        sevs = sorted(d['severities'], key=int)
+        ax.errorbar([int(s) for s in sevs],
+                    [d['severities'][s]['mean'] for s in sevs],
+                    yerr=[d['severities'][s]['std'] for s in sevs],
+                    marker='o', capsize=3, label=LABELS[variant])
+    ax.set_xlabel('severity (0 = clean)')
+    ax.set_ylabel('UAR (%), mean over corruptions')
+    ax.set_title('SynDFER-H corruption robustness (mean ± std over seeds)')
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
 def main() -> None:
     """Entry point."""
     args = parse_args()
@@ -243,15 +322,24 @@ def main() -> None:
            f'seed 0, model seeds {args.robustness_seeds})'
            if args.robustness_seeds else ''))
     summary = summarise(results)
+    rsum = robustness_summary(results)
     table = to_markdown(summary, protocol)
     print('\n' + table)
     with open(osp.join(args.out, 'ablation.md'), 'w') as f:
         f.write(table + '\n')
     with open(osp.join(args.out, 'ablation.json'), 'w') as f:
-        json.dump(dict(protocol=protocol, summary=summary, runs=results),
+        json.dump(dict(protocol=protocol, summary=summary,
+                       robustness=rsum, runs=results),
                   f, indent=2, default=float)
     plot(summary, osp.join(args.out, 'ablation.png'))
-    print(f'[ablation] wrote {args.out}/ablation.{{md,json,png}}')
+    if rsum:
+        rtable = robustness_markdown(rsum, protocol)
+        print('\n' + rtable)
+        with open(osp.join(args.out, 'ablation_robustness.md'), 'w') as f:
+            f.write(rtable + '\n')
+        plot_severity(rsum, osp.join(args.out, 'ablation_robustness.png'))
+    print(f'[ablation] wrote {args.out}/ablation.{{md,json,png}}'
+          + (' and ablation_robustness.{md,png}' if rsum else ''))
 
 
 if __name__ == '__main__':

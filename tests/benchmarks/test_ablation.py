@@ -1,0 +1,92 @@
+"""Tests for the summary logic of benchmarks/ablation.py (no training)."""
+import argparse
+import importlib.util
+import os.path as osp
+
+import numpy as np
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+@pytest.fixture(scope='module')
+def ablation():
+    spec = importlib.util.spec_from_file_location(
+        'ablation_bench', osp.join(ROOT, 'benchmarks', 'ablation.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _run(seed, in_uar, sh_uar, rob_uars=None):
+    """A fake finished run; rob_uars: {corruption: {sev: UAR}}."""
+    rows = [dict(checkpoint='best_val_UAR', split='test', WAR=in_uar + 10,
+                 UAR=in_uar, worst_domain_UAR=in_uar - 5),
+            dict(checkpoint='best_val_UAR', split='test_shifted',
+                 WAR=sh_uar + 10, UAR=sh_uar, worst_domain_UAR=None),
+            dict(checkpoint='last_epoch', split='test', WAR=0., UAR=0.,
+                 worst_domain_UAR=0.)]
+    out = dict(variant='baseline', seed=seed, rows=rows)
+    if rob_uars is not None:
+        res = {c: {s: dict(UAR=u, WAR=u) for s, u in d.items()}
+               for c, d in rob_uars.items()}
+        mean = sum(u for d in rob_uars.values() for u in d.values()) / sum(
+            len(d) for d in rob_uars.values())
+        out['robustness'] = dict(
+            split='test', mPC=dict(UAR=mean, WAR=mean), rPC={},
+            clean=dict(UAR=in_uar, WAR=in_uar + 10),
+            corruptions=list(rob_uars), severities=[1, 2], results=res)
+    return out
+
+
+def test_summarise_mean_std_over_seeds(ablation):
+    runs = [_run(0, 60., 40.), _run(1, 70., 50.)]
+    s = ablation.summarise({'baseline': runs})['baseline']
+    # best-val rows only: the last_epoch row (all zeros) is ignored
+    assert s['in-domain UAR']['mean'] == pytest.approx(65.)
+    assert s['in-domain UAR']['std'] == pytest.approx(5.)  # population std
+    assert s['shifted WAR']['values'] == [50., 60.]
+    assert s['in-domain WAR']['mean'] == pytest.approx(75.)
+    # a missing worst-domain value is NaN, not 0
+    assert np.isnan(s['shifted worst-domain UAR']['mean'])
+    assert 'corruption mPC UAR' not in s  # no run has robustness
+    md = ablation.to_markdown({'baseline': s}, 'p')
+    assert '| baseline (CE, AdamW) | 75.00 ± 5.00 | 65.00 ± 5.00 |' in md
+
+
+def test_robustness_summary_by_corruption_and_severity(ablation):
+    runs = [_run(0, 60., 40., {'noise': {'1': 50., '2': 30.},
+                               'blur': {'1': 40., '2': 20.}}),
+            _run(1, 70., 50., {'noise': {'1': 60., '2': 40.},
+                               'blur': {'1': 50., '2': 30.}}),
+            _run(2, 80., 50.)]  # no corruption suite: left out
+    r = ablation.robustness_summary({'baseline': runs})['baseline']
+    assert r['seeds'] == [0, 1]
+    # noise: seed 0 mean(50, 30) = 40, seed 1 mean(60, 40) = 50
+    assert r['corruptions']['noise']['values'] == [40., 50.]
+    assert r['corruptions']['noise']['std'] == pytest.approx(5.)
+    # severity 2: seed 0 mean(30, 20) = 25, seed 1 mean(40, 30) = 35
+    assert r['severities']['2']['mean'] == pytest.approx(30.)
+    assert r['severities']['0']['values'] == [60., 70.]  # clean
+    md = ablation.robustness_markdown({'baseline': r}, 'p')
+    assert '| clean | 65.00 ± 5.00 |' in md
+    assert '| blur | 35.00 ± 5.00 |' in md
+    s = ablation.summarise({'baseline': runs})['baseline']
+    # mPC over the 2 seeds that have it: (35 + 45) / 2
+    assert s['corruption mPC UAR']['mean'] == pytest.approx(40.)
+
+
+def test_robustness_rerun_only_when_request_differs(ablation):
+    args = argparse.Namespace(robustness_seeds=[0], robustness_split='test',
+                              corruptions='gaussian_noise,contrast',
+                              severities='1-2')
+    run = dict(seed=0, robustness=dict(
+        split='test', corruptions=['gaussian_noise', 'contrast'],
+        severities=[1, 2]))
+    assert not ablation._robustness_wanted(args, 0, run)
+    assert not ablation._robustness_wanted(args, 1, run)  # seed not asked
+    assert ablation._robustness_wanted(args, 0, dict(seed=0))
+    for change in (dict(severities='3'), dict(robustness_split='val'),
+                   dict(corruptions='contrast')):
+        other = argparse.Namespace(**{**vars(args), **change})
+        assert ablation._robustness_wanted(other, 0, run), change
