@@ -154,22 +154,31 @@ def _value(result: dict, split: str, key: str) -> float:
     return float('nan')
 
 
+def _std(vals: np.ndarray) -> float:
+    """Sample standard deviation (ddof = 1) of the finite values; 0 for
+    fewer than two."""
+    vals = np.asarray(vals, dtype=float)
+    vals = vals[np.isfinite(vals)]
+    return float(vals.std(ddof=1)) if vals.size > 1 else 0.0
+
+
 def summarise(results: Dict[str, List[dict]]) -> dict:
-    """Mean and std over seeds of every table column, per variant."""
+    """Mean and sample std (ddof = 1) over seeds of every table column, per
+    variant."""
     summary = {}
     for variant, runs in results.items():
         cols = {}
         for title, split, key in COLUMNS:
             vals = np.array([_value(r, split, key) for r in runs])
             cols[title] = dict(mean=float(np.nanmean(vals)),
-                               std=float(np.nanstd(vals)),
+                               std=_std(vals),
                                values=vals.tolist())
         rob = [r['robustness'] for r in runs if 'robustness' in r]
         if rob:
             for key in ('UAR', 'WAR'):
                 vals = np.array([float(x['mPC'][key]) for x in rob])
                 cols[f'corruption mPC {key}'] = dict(
-                    mean=float(vals.mean()), std=float(vals.std()),
+                    mean=float(vals.mean()), std=_std(vals),
                     values=vals.tolist())
         summary[variant] = cols
     return summary
@@ -235,7 +244,7 @@ def robustness_summary(results: Dict[str, List[dict]]) -> dict:
 
         def stats(vals):
             vals = np.array(vals, dtype=float)
-            return dict(mean=float(vals.mean()), std=float(vals.std()),
+            return dict(mean=float(vals.mean()), std=_std(vals),
                         values=vals.tolist())
 
         per_corr = {c: stats([np.mean([r['results'][c][s]['UAR']
@@ -315,7 +324,7 @@ def main() -> None:
         f'R3D-18 width 16, 8x64^2, {epochs} epochs each, batch 16, same '
         f'schedule; checkpoint = best validation UAR; seeds '
         f'{args.seeds}; '
-        + ('mean ± std over seeds' if len(args.seeds) > 1 else
+        + ('mean ± sample std (ddof 1) over seeds' if len(args.seeds) > 1 else
            'single seed: no spread')
         + (f'; corruption mPC (split {args.robustness_split}, corruptions '
            f'{args.corruptions}, severities {args.severities}, corruption '

@@ -44,14 +44,15 @@ def test_summarise_mean_std_over_seeds(ablation):
     s = ablation.summarise({'baseline': runs})['baseline']
     # best-val rows only: the last_epoch row (all zeros) is ignored
     assert s['in-domain UAR']['mean'] == pytest.approx(65.)
-    assert s['in-domain UAR']['std'] == pytest.approx(5.)  # population std
+    # sample std (ddof = 1): sqrt(((60-65)^2 + (70-65)^2) / 1)
+    assert s['in-domain UAR']['std'] == pytest.approx(50 ** 0.5)
     assert s['shifted WAR']['values'] == [50., 60.]
     assert s['in-domain WAR']['mean'] == pytest.approx(75.)
     # a missing worst-domain value is NaN, not 0
     assert np.isnan(s['shifted worst-domain UAR']['mean'])
     assert 'corruption mPC UAR' not in s  # no run has robustness
     md = ablation.to_markdown({'baseline': s}, 'p')
-    assert '| baseline (CE, AdamW) | 75.00 ± 5.00 | 65.00 ± 5.00 |' in md
+    assert '| baseline (CE, AdamW) | 75.00 ± 7.07 | 65.00 ± 7.07 |' in md
 
 
 def test_robustness_summary_by_corruption_and_severity(ablation):
@@ -64,13 +65,13 @@ def test_robustness_summary_by_corruption_and_severity(ablation):
     assert r['seeds'] == [0, 1]
     # noise: seed 0 mean(50, 30) = 40, seed 1 mean(60, 40) = 50
     assert r['corruptions']['noise']['values'] == [40., 50.]
-    assert r['corruptions']['noise']['std'] == pytest.approx(5.)
+    assert r['corruptions']['noise']['std'] == pytest.approx(50 ** 0.5)
     # severity 2: seed 0 mean(30, 20) = 25, seed 1 mean(40, 30) = 35
     assert r['severities']['2']['mean'] == pytest.approx(30.)
     assert r['severities']['0']['values'] == [60., 70.]  # clean
     md = ablation.robustness_markdown({'baseline': r}, 'p')
-    assert '| clean | 65.00 ± 5.00 |' in md
-    assert '| blur | 35.00 ± 5.00 |' in md
+    assert '| clean | 65.00 ± 7.07 |' in md
+    assert '| blur | 35.00 ± 7.07 |' in md
     s = ablation.summarise({'baseline': runs})['baseline']
     # mPC over the 2 seeds that have it: (35 + 45) / 2
     assert s['corruption mPC UAR']['mean'] == pytest.approx(40.)
