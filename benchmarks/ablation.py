@@ -170,7 +170,9 @@ def summarise(results: Dict[str, List[dict]]) -> dict:
         cols = {}
         for title, split, key in COLUMNS:
             vals = np.array([_value(r, split, key) for r in runs])
-            cols[title] = dict(mean=float(np.nanmean(vals)),
+            cols[title] = dict(mean=(float(np.nanmean(vals))
+                                     if np.isfinite(vals).any()
+                                     else float('nan')),
                                std=_std(vals),
                                values=vals.tolist())
         rob = [r['robustness'] for r in runs if 'robustness' in r]
