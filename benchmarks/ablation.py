@@ -225,6 +225,56 @@ def plot(summary: dict, path: str) -> None:
     plt.close(fig)
 
 
+def domain_summary(results: Dict[str, List[dict]]) -> dict:
+    """UAR per capture style (DFERMetric's ``domain`` groups) of the
+    best-validation checkpoint, mean ± std over seeds.
+
+    Returns:
+        dict: split -> variant -> domain -> ``mean``/``std``/``values``.
+    """
+    out: dict = {}
+    prefix = 'dfer/domain_UAR/'
+    for variant, runs in results.items():
+        for split in ('test', 'test_shifted'):
+            per_dom: Dict[str, list] = {}
+            for r in runs:
+                for row in r['rows']:
+                    if (row['checkpoint'] != 'best_val_UAR'
+                            or row['split'] != split):
+                        continue
+                    for k, v in row.get('metrics', {}).items():
+                        if k.startswith(prefix):
+                            per_dom.setdefault(k[len(prefix):], []).append(v)
+            out.setdefault(split, {})[variant] = {
+                d: dict(mean=float(np.mean(v)), std=_std(np.array(v)),
+                        values=[float(x) for x in v])
+                for d, v in sorted(per_dom.items())}
+    return out
+
+
+def domain_markdown(dsum: dict, protocol: str) -> str:
+    """One table per split: capture style x variant, UAR mean ± std."""
+    lines = [f'protocol: {protocol}']
+    for split, by_var in dsum.items():
+        variants = [v for v in by_var if by_var[v]]
+        if not variants:
+            continue
+        domains = sorted({d for v in variants for d in by_var[v]})
+        lines += ['', f'split `{split}`: UAR (%) per capture style', '',
+                  '| capture style | ' + ' | '.join(
+                      LABELS[v] for v in variants) + ' |',
+                  '|---|' + '---|' * len(variants)]
+        for d in domains:
+            cells = []
+            for v in variants:
+                c = by_var[v].get(d)
+                cells.append('n/a' if c is None else (
+                    f"{c['mean']:.2f}" if len(c['values']) < 2
+                    else f"{c['mean']:.2f} ± {c['std']:.2f}"))
+            lines.append(f'| {d} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
 def robustness_summary(results: Dict[str, List[dict]]) -> dict:
     """Per-corruption and per-severity UAR, mean ± std over the seeds that
     ran the corruption suite.
@@ -334,15 +384,20 @@ def main() -> None:
            if args.robustness_seeds else ''))
     summary = summarise(results)
     rsum = robustness_summary(results)
+    dsum = domain_summary(results)
     table = to_markdown(summary, protocol)
     print('\n' + table)
     with open(osp.join(args.out, 'ablation.md'), 'w') as f:
         f.write(table + '\n')
     with open(osp.join(args.out, 'ablation.json'), 'w') as f:
         json.dump(dict(protocol=protocol, summary=summary,
-                       robustness=rsum, runs=results),
+                       robustness=rsum, domains=dsum, runs=results),
                   f, indent=2, default=float)
     plot(summary, osp.join(args.out, 'ablation.png'))
+    dtable = domain_markdown(dsum, protocol)
+    print('\n' + dtable)
+    with open(osp.join(args.out, 'ablation_domains.md'), 'w') as f:
+        f.write(dtable + '\n')
     if rsum:
         rtable = robustness_markdown(rsum, protocol)
         print('\n' + rtable)
@@ -350,6 +405,7 @@ def main() -> None:
             f.write(rtable + '\n')
         plot_severity(rsum, osp.join(args.out, 'ablation_robustness.png'))
     print(f'[ablation] wrote {args.out}/ablation.{{md,json,png}}'
+          + ', ablation_domains.md'
           + (' and ablation_robustness.{md,png}' if rsum else ''))
 
 

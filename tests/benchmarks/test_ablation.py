@@ -91,3 +91,20 @@ def test_robustness_rerun_only_when_request_differs(ablation):
                    dict(corruptions='contrast')):
         other = argparse.Namespace(**{**vars(args), **change})
         assert ablation._robustness_wanted(other, 0, run), change
+
+
+def test_domain_summary_per_capture_style(ablation):
+    runs = [_run(0, 60., 40.), _run(1, 70., 50.)]
+    for r, (a, b) in zip(runs, [(30., 50.), (40., 60.)]):
+        r['rows'][1]['metrics'] = {'dfer/domain_UAR/cctv': a,
+                                   'dfer/domain_UAR/night': b,
+                                   'dfer/UAR': 0.}
+        r['rows'][2]['metrics'] = {'dfer/domain_UAR/cctv': 99.}  # last epoch
+    d = ablation.domain_summary({'baseline': runs})
+    cctv = d['test_shifted']['baseline']['cctv']
+    assert cctv['values'] == [30., 40.]  # best-val rows only
+    assert cctv['mean'] == pytest.approx(35.)
+    assert d['test']['baseline'] == {}  # no metrics on that split
+    md = ablation.domain_markdown(d, 'p')
+    assert "split `test_shifted`" in md and "split `test`" not in md
+    assert '| night | 55.00 ± 7.07 |' in md
