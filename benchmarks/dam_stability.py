@@ -10,7 +10,8 @@ the best-validation checkpoint, as in the ablation):
 
 * ``epochs12``: twice the epochs (is it only a late start?);
 * ``lr1e-3``: half the peak learning rate (step size?);
-* ``clip1``: gradient-norm clipping at 1.0 (rare large steps?).
+* ``clip1``: gradient-norm clipping at 1.0 (rare large steps?);
+* ``baseline_clip1``: control, the baseline (no DAM) with the same clipping.
 
     python benchmarks/dam_stability.py                       # all, seed 2
     python benchmarks/dam_stability.py --studies lr1e-3 --seeds 0 2
@@ -33,6 +34,7 @@ from mmhdf.syndfer import generate_benchmark  # noqa: E402
 from mmhdf.utils.experiment import train_and_evaluate  # noqa: E402
 
 CONFIG = 'configs/ablation/r3d18-w16_dam_8x64_syndfer-h_cpu.py'
+BASELINE = 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py'
 
 
 def _schedule(epochs: int) -> list:
@@ -51,7 +53,11 @@ STUDIES = {
                      param_scheduler=_schedule(12)),
     'lr1e-3': {'optim_wrapper.optimizer.lr': 1e-3},
     'clip1': {'optim_wrapper.clip_grad': dict(max_norm=1.0)},
+    # control: the baseline (no DAM) with the same clipping
+    'baseline_clip1': {'optim_wrapper.clip_grad': dict(max_norm=1.0)},
 }
+# studies that train another config than +DAM
+STUDY_CONFIGS = {'baseline_clip1': BASELINE}
 
 
 def run_study(name: str, seed: int, data: str, work_root: str) -> dict:
@@ -62,15 +68,18 @@ def run_study(name: str, seed: int, data: str, work_root: str) -> dict:
         with open(done) as f:
             out = json.load(f)
         out.setdefault('options', STUDIES[name])
+        out.setdefault('config', STUDY_CONFIGS.get(name, CONFIG))
         return out
-    res = train_and_evaluate(CONFIG, data, work, seed=seed,
+    res = train_and_evaluate(STUDY_CONFIGS.get(name, CONFIG), data, work,
+                             seed=seed,
                              cfg_options=STUDIES[name])
     scalars = sorted(glob.glob(osp.join(work, '*', 'vis_data',
                                         'scalars.json')))[0]
     with open(scalars) as f:
         val = [json.loads(line)['dfer/UAR'] for line in f
                if 'dfer/UAR' in line]
-    out = dict(study=name, seed=seed, options=STUDIES[name],
+    out = dict(study=name, seed=seed,
+               config=STUDY_CONFIGS.get(name, CONFIG), options=STUDIES[name],
                val_UAR_per_epoch=val,
                rows=[{k: r[k] for k in ('checkpoint', 'split', 'WAR', 'UAR')}
                      for r in res['rows']],
@@ -101,7 +110,8 @@ def main() -> None:
                                       'study.json'))]
     lines = [
         'protocol: SynDFER-H (benchmark seed 0, preset default); +DAM '
-        f'config {osp.basename(CONFIG)} with one change per study; '
+        f'config {osp.basename(CONFIG)} (baseline_clip1: '
+        f'{osp.basename(BASELINE)}) with one change per study; '
         'val UAR per epoch (selection metric); test rows = best-validation '
         'checkpoint', '',
         '| study | seed | val UAR per epoch (%) | test UAR (%) | '
