@@ -29,8 +29,8 @@ sys.path.insert(0, ROOT)
 
 import mmhdf  # noqa: E402,F401
 from mmhdf.syndfer import generate_benchmark  # noqa: E402
-from mmhdf.utils.experiment import (find_checkpoints,  # noqa: E402
-                                     set_data_root, train_and_evaluate)
+from mmhdf.utils.experiment import (build_run_config,  # noqa: E402
+                                     find_checkpoints, train_and_evaluate)
 
 VARIANTS = {
     'baseline': 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py',
@@ -110,13 +110,8 @@ def run_one(args, variant: str, seed: int) -> dict:
             out = json.load(f)
         if not _robustness_wanted(args, seed, out):
             return out
-        from mmengine.config import Config
-        cfg = Config.fromfile(VARIANTS[variant])
-        if cfg_options:
-            cfg.merge_from_dict(cfg_options)
-        set_data_root(cfg, args.data)
-        cfg.work_dir = work
-        cfg.randomness = dict(cfg.get('randomness', {}), seed=seed)
+        cfg = build_run_config(VARIANTS[variant], args.data, work, seed,
+                               cfg_options)
         best = find_checkpoints(work)['best_val_UAR']
     else:
         res = train_and_evaluate(VARIANTS[variant], args.data, work,
@@ -162,6 +157,40 @@ def _std(vals: np.ndarray) -> float:
     return float(vals.std(ddof=1)) if vals.size > 1 else 0.0
 
 
+def _stats(vals) -> dict:
+    """``mean`` (of the finite values; NaN if none), sample ``std`` and the
+    ``values`` over seeds."""
+    vals = np.asarray(vals, dtype=float)
+    finite = vals[np.isfinite(vals)]
+    return dict(mean=float(finite.mean()) if finite.size else float('nan'),
+                std=_std(vals), values=vals.tolist())
+
+
+def _cell(stats: dict) -> str:
+    """A table cell: ``mean ± std``; a single seed has no spread, so it
+    prints the value, not '± 0.00'."""
+    if len(stats['values']) < 2:
+        return f"{stats['mean']:.2f}"
+    return f"{stats['mean']:.2f} ± {stats['std']:.2f}"
+
+
+def _pyplot():
+    """matplotlib.pyplot on the non-interactive Agg backend."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def _save_figure(fig, ax, title: str, path: str) -> None:
+    """Title, legend, layout; write ``path`` and close the figure."""
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    _pyplot().close(fig)
+
+
 def summarise(results: Dict[str, List[dict]]) -> dict:
     """Mean and sample std (ddof = 1) over seeds of every table column, per
     variant."""
@@ -169,19 +198,12 @@ def summarise(results: Dict[str, List[dict]]) -> dict:
     for variant, runs in results.items():
         cols = {}
         for title, split, key in COLUMNS:
-            vals = np.array([_value(r, split, key) for r in runs])
-            cols[title] = dict(mean=(float(np.nanmean(vals))
-                                     if np.isfinite(vals).any()
-                                     else float('nan')),
-                               std=_std(vals),
-                               values=vals.tolist())
+            cols[title] = _stats([_value(r, split, key) for r in runs])
         rob = [r['robustness'] for r in runs if 'robustness' in r]
         if rob:
             for key in ('UAR', 'WAR'):
-                vals = np.array([float(x['mPC'][key]) for x in rob])
-                cols[f'corruption mPC {key}'] = dict(
-                    mean=float(vals.mean()), std=_std(vals),
-                    values=vals.tolist())
+                cols[f'corruption mPC {key}'] = _stats(
+                    [x['mPC'][key] for x in rob])
         summary[variant] = cols
     return summary
 
@@ -194,19 +216,14 @@ def to_markdown(summary: dict, protocol: str) -> str:
              '| variant | ' + ' | '.join(f'{t} (%)' for t in titles) + ' |',
              '|---|' + '---|' * len(titles)]
     for variant, cols in summary.items():
-        # a single seed has no spread: print the value, not '± 0.00'
-        cells = [f"{cols[t]['mean']:.2f}" if len(cols[t]['values']) < 2
-                 else f"{cols[t]['mean']:.2f} ± {cols[t]['std']:.2f}"
-                 for t in titles]
+        cells = [_cell(cols[t]) for t in titles]
         lines.append(f'| {LABELS[variant]} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
 
 def plot(summary: dict, path: str) -> None:
     """Grouped bar chart with std error bars."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
     titles = list(next(iter(summary.values())).keys())
     x = np.arange(len(titles))
     width = 0.8 / len(summary)
@@ -218,11 +235,7 @@ def plot(summary: dict, path: str) -> None:
     ax.set_xticks(x + width * (len(summary) - 1) / 2)
     ax.set_xticklabels(titles, rotation=15, fontsize=8)
     ax.set_ylabel('%')
-    ax.set_title('SynDFER-H ablation (mean ± std over seeds)')
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    _save_figure(fig, ax, 'SynDFER-H ablation (mean ± std over seeds)', path)
 
 
 def domain_summary(results: Dict[str, List[dict]]) -> dict:
@@ -246,9 +259,7 @@ def domain_summary(results: Dict[str, List[dict]]) -> dict:
                         if k.startswith(prefix):
                             per_dom.setdefault(k[len(prefix):], []).append(v)
             out.setdefault(split, {})[variant] = {
-                d: dict(mean=float(np.mean(v)), std=_std(np.array(v)),
-                        values=[float(x) for x in v])
-                for d, v in sorted(per_dom.items())}
+                d: _stats(v) for d, v in sorted(per_dom.items())}
     return out
 
 
@@ -265,12 +276,8 @@ def domain_markdown(dsum: dict, protocol: str) -> str:
                       LABELS[v] for v in variants) + ' |',
                   '|---|' + '---|' * len(variants)]
         for d in domains:
-            cells = []
-            for v in variants:
-                c = by_var[v].get(d)
-                cells.append('n/a' if c is None else (
-                    f"{c['mean']:.2f}" if len(c['values']) < 2
-                    else f"{c['mean']:.2f} ± {c['std']:.2f}"))
+            cells = [_cell(by_var[v][d]) if d in by_var[v] else 'n/a'
+                     for v in variants]
             lines.append(f'| {d} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
@@ -287,28 +294,21 @@ def robustness_summary(results: Dict[str, List[dict]]) -> dict:
     """
     out = {}
     for variant, runs in results.items():
-        robs = [r['robustness'] for r in runs
-                if 'results' in r.get('robustness', {})]
-        if not robs:
+        runs = [r for r in runs if 'results' in r.get('robustness', {})]
+        if not runs:
             continue
+        robs = [r['robustness'] for r in runs]
         names = robs[0]['corruptions']
         sevs = [str(s) for s in robs[0]['severities']]
-
-        def stats(vals):
-            vals = np.array(vals, dtype=float)
-            return dict(mean=float(vals.mean()), std=_std(vals),
-                        values=vals.tolist())
-
-        per_corr = {c: stats([np.mean([r['results'][c][s]['UAR']
+        per_corr = {c: _stats([np.mean([r['results'][c][s]['UAR']
                                        for s in sevs]) for r in robs])
                     for c in names}
-        per_sev = {'0': stats([r['clean']['UAR'] for r in robs])}
-        per_sev.update({s: stats([np.mean([r['results'][c][s]['UAR']
+        per_sev = {'0': _stats([r['clean']['UAR'] for r in robs])}
+        per_sev.update({s: _stats([np.mean([r['results'][c][s]['UAR']
                                            for c in names]) for r in robs])
                         for s in sevs})
         out[variant] = dict(corruptions=per_corr, severities=per_sev,
-                            seeds=[r['seed'] for r in runs
-                                   if 'results' in r.get('robustness', {})])
+                            seeds=[r['seed'] for r in runs])
     return out
 
 
@@ -320,25 +320,17 @@ def robustness_markdown(rsum: dict, protocol: str) -> str:
              '| corruption | ' + ' | '.join(
                  f'{LABELS[v]} UAR (%)' for v in variants) + ' |',
              '|---|' + '---|' * len(variants)]
-
-    def cell(d):
-        return (f"{d['mean']:.2f}" if len(d['values']) < 2
-                else f"{d['mean']:.2f} ± {d['std']:.2f}")
-
     lines.append('| clean | ' + ' | '.join(
-        cell(rsum[v]['severities']['0']) for v in variants) + ' |')
+        _cell(rsum[v]['severities']['0']) for v in variants) + ' |')
     for c in names:
         lines.append(f'| {c} | ' + ' | '.join(
-            cell(rsum[v]['corruptions'][c]) for v in variants) + ' |')
+            _cell(rsum[v]['corruptions'][c]) for v in variants) + ' |')
     return '\n'.join(lines)
 
 
 def plot_severity(rsum: dict, path: str) -> None:
     """UAR against corruption severity (0 = clean), one line per variant."""
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    fig, ax = _pyplot().subplots(figsize=(5.5, 3.8))
     for variant, d in rsum.items():
         sevs = sorted(d['severities'], key=int)
         ax.errorbar([int(s) for s in sevs],
@@ -347,11 +339,9 @@ def plot_severity(rsum: dict, path: str) -> None:
                     marker='o', capsize=3, label=LABELS[variant])
     ax.set_xlabel('severity (0 = clean)')
     ax.set_ylabel('UAR (%), mean over corruptions')
-    ax.set_title('SynDFER-H corruption robustness (mean ± std over seeds)')
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    _save_figure(fig, ax,
+                 'SynDFER-H corruption robustness (mean ± std over seeds)',
+                 path)
 
 
 def main() -> None:

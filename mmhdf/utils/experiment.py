@@ -80,6 +80,30 @@ def find_checkpoints(work_dir: str) -> Dict[str, str]:
     return dict(best_val_UAR=best[-1], last_epoch=last, best_epoch=epoch)
 
 
+def build_run_config(config: str, data_root: str, work_dir: str,
+                     seed: int = 0,
+                     cfg_options: Optional[dict] = None) -> Config:
+    """The config of one run: overrides, data root, work dir and seed.
+
+    Args:
+        config (str): Config file.
+        data_root (str): Dataset folder for all loaders.
+        work_dir (str): Work dir of the run.
+        seed (int): Training seed.
+        cfg_options (dict, optional): Extra config overrides.
+
+    Returns:
+        Config: The run's config (as :func:`train_and_evaluate` trains it).
+    """
+    cfg = Config.fromfile(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    set_data_root(cfg, data_root)
+    cfg.work_dir = work_dir
+    cfg.randomness = dict(cfg.get('randomness', {}), seed=seed)
+    return cfg
+
+
 def train_and_evaluate(config: str, data_root: str, work_dir: str,
                        seed: int = 0,
                        cfg_options: Optional[dict] = None,
@@ -102,12 +126,7 @@ def train_and_evaluate(config: str, data_root: str, work_dir: str,
         ``worst_domain_UAR``, ``metrics``), ``checkpoints``, ``seconds``
         (``training``, ``evaluation``).
     """
-    cfg = Config.fromfile(config)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    set_data_root(cfg, data_root)
-    cfg.work_dir = work_dir
-    cfg.randomness = dict(cfg.get('randomness', {}), seed=seed)
+    cfg = build_run_config(config, data_root, work_dir, seed, cfg_options)
     cfg.experiment_name = f'train_{time.time_ns()}'
     if fresh and osp.isdir(work_dir):
         shutil.rmtree(work_dir)

@@ -1,8 +1,12 @@
 """Tests for mmhdf.utils.experiment (evaluation helpers of the main job and
 the ablation runner)."""
+import os.path as osp
+
 from mmengine.config import Config
 
 from mmhdf.utils import experiment
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 class _FakeRunner:
@@ -46,3 +50,16 @@ def test_evaluate_checkpoint_does_not_change_callers_config(monkeypatch):
     assert cfg.test_dataloader.dataset.split == 'test'
     assert 'save_dir' not in cfg.test_evaluator
     assert cfg.get('load_from') is None
+
+
+def test_build_run_config_sets_data_work_dir_seed_and_options(tmp_path):
+    cfg = experiment.build_run_config(
+        osp.join(ROOT, 'configs', 'baseline',
+                 'r3d18-w16_8x64_syndfer-h_cpu.py'), 'my/data',
+        str(tmp_path), seed=7,
+        cfg_options={'train_dataloader.batch_size': 3})
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert cfg[name].dataset.data_root == 'my/data'
+    assert cfg.work_dir == str(tmp_path)
+    assert cfg.randomness.seed == 7
+    assert cfg.train_dataloader.batch_size == 3
