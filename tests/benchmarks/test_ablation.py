@@ -1,21 +1,15 @@
 """Tests for the summary logic of benchmarks/ablation.py (no training)."""
 import argparse
-import importlib.util
-import os.path as osp
 
 import numpy as np
 import pytest
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from tests.helpers.scripts import load_script
 
 
 @pytest.fixture(scope='module')
 def ablation():
-    spec = importlib.util.spec_from_file_location(
-        'ablation_bench', osp.join(ROOT, 'benchmarks', 'ablation.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script('benchmarks/ablation.py', 'ablation_bench')
 
 
 def _run(seed, in_uar, sh_uar, rob_uars=None):

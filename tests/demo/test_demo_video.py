@@ -1,6 +1,5 @@
 """demo/demo_video.py end to end (in-process ``main(argv)``)."""
 import csv
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -9,17 +8,14 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.apis.dfer_tiny import (DFEW, ROOT, write_checkpoint,
-                                  write_face_video, write_malicious_checkpoint,
+from tests.apis.dfer_tiny import (DFEW, write_checkpoint, write_face_video,
+                                  write_malicious_checkpoint,
                                   write_noise_video, write_tiny_config)
+from tests.helpers.scripts import load_script
 
 
 def _load_demo():
-    spec = importlib.util.spec_from_file_location(
-        'mmhdf_demo_video', osp.join(ROOT, 'demo', 'demo_video.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('demo/demo_video.py', 'mmhdf_demo_video')
 
 
 demo = _load_demo()

@@ -1,5 +1,4 @@
 """Corruption robustness: mPC / rPC arithmetic and a tiny end-to-end run."""
-import importlib.util
 import json
 import math
 import os.path as osp
@@ -17,6 +16,7 @@ from mmhdf.evaluation.robustness import (PipelineSwitch, corruption_summary,
                                          parse_corruptions, parse_severities,
                                          summarize)
 from mmhdf.evaluation.robustness.summary import json_ready
+from tests.helpers.scripts import load_script
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CFG = osp.join(ROOT, 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py')
@@ -40,11 +40,7 @@ def write_tiny_checkpoint(path: str, cfg_file: str = CFG,
 
 
 def load_tool(path: str):
-    spec = importlib.util.spec_from_file_location(
-        'tool_' + osp.basename(path)[:-3], path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(path, 'tool_' + osp.basename(path)[:-3])
 
 
 # ---------------------------------------------------------------- numbers

@@ -1,6 +1,5 @@
 """End-to-end: the tiny benchmark on disk (layout, CSVs, determinism)."""
 import csv
-import importlib.util
 import json
 import os
 import re
@@ -13,19 +12,14 @@ from mmhdf.syndfer import (CLASS_NAMES, IN_DOMAIN_STYLES, SHIFTED_STYLES,
                            SPLITS, generate_benchmark, make_config,
                            split_csv_path)
 from mmhdf.syndfer.clip import sample_length
+from tests.helpers.scripts import load_script
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
 FRAME_RE = re.compile(r'^(\d{5})_(\d{5})\.jpg$')
 
 
 def _load_cli():
     """Import tools/data/syndfer/generate.py by path (tools is no package)."""
-    path = os.path.join(ROOT, 'tools', 'data', 'syndfer', 'generate.py')
-    spec = importlib.util.spec_from_file_location('syndfer_generate', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/data/syndfer/generate.py', 'syndfer_generate')
 
 
 def _tree(root):

@@ -1,24 +1,18 @@
 """tools/analysis/aggregate_folds.py: 5 folds -> mean ± std markdown."""
-import importlib.util
 import json
-import os.path as osp
 
 import numpy as np
 import pytest
 
 from mmhdf.evaluation.metrics import DFERMetric
+from tests.helpers.scripts import load_script
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 NAMES = ('Happy', 'Sad', 'Neutral', 'Angry', 'Surprise', 'Disgust', 'Fear')
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'aggregate_folds',
-        osp.join(ROOT, 'tools', 'analysis', 'aggregate_folds.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script('tools/analysis/aggregate_folds.py',
+                       'aggregate_folds')
 
 
 def _fold_result(tmp_path, fold, n_wrong, tag='test'):
@@ -43,7 +37,7 @@ def _fold_result(tmp_path, fold, n_wrong, tag='test'):
 
 
 def test_five_folds_mean_std_and_protocol_line(tmp_path, capsys):
-    files, wars, uars = [], [], []
+    files, wars = [], []
     for fold in (3, 1, 2, 5, 4):  # order of the arguments does not matter
         path, res = _fold_result(tmp_path, fold, n_wrong=fold)
         files.append(path)

@@ -1,22 +1,16 @@
 """tools/data/check_dfer_dataset.py on fake trees with planted problems."""
-import importlib.util
 import json
 import os
 import os.path as osp
 import shutil
 
 from tests.datasets.fake_dfer import make_dfew, make_ferv39k, make_mafw
-
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from tests.helpers.scripts import load_script
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location(
-        'check_dfer_dataset',
-        osp.join(ROOT, 'tools', 'data', 'check_dfer_dataset.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script('tools/data/check_dfer_dataset.py',
+                       'check_dfer_dataset')
 
 
 def test_clean_tree_passes_and_reports_short(tmp_path, capsys):

@@ -5,9 +5,9 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from tests.apis.dfer_tiny import (ROOT, write_checkpoint,
-                                  write_malicious_checkpoint,
+from tests.apis.dfer_tiny import (write_checkpoint, write_malicious_checkpoint,
                                   write_tiny_config)
+from tests.helpers.scripts import load_script
 
 onnx = pytest.importorskip('onnx', reason='onnx is not installed')
 ort = pytest.importorskip('onnxruntime',
@@ -15,12 +15,8 @@ ort = pytest.importorskip('onnxruntime',
 
 
 def _load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'mmhdf_export_onnx',
-        osp.join(ROOT, 'tools', 'deployment', 'export_onnx.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/deployment/export_onnx.py',
+                       'mmhdf_export_onnx')
 
 
 export_onnx = _load_tool()

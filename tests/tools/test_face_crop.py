@@ -1,21 +1,16 @@
 """tools/data/face_crop.py: raw videos -> DFEW clip_224x224 layout."""
 import csv
-import importlib.util
 import os
-import os.path as osp
 
 import cv2
 import pytest
 
-from tests.apis.dfer_tiny import ROOT, write_face_video, write_noise_video
+from tests.apis.dfer_tiny import write_face_video, write_noise_video
+from tests.helpers.scripts import load_script
 
 
 def _load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'mmhdf_face_crop', osp.join(ROOT, 'tools', 'data', 'face_crop.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/data/face_crop.py', 'mmhdf_face_crop')
 
 
 face_crop = _load_tool()

@@ -1,7 +1,6 @@
 """tools/publish_model.py: strip, sha256 suffix, weights-only, refusal."""
 import glob
 import hashlib
-import importlib.util
 import os.path as osp
 import re
 
@@ -11,14 +10,11 @@ import torch
 from tests.apis.dfer_tiny import (ROOT, write_checkpoint,
                                   write_malicious_checkpoint,
                                   write_tiny_config)
+from tests.helpers.scripts import load_script
 
 
 def _load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'mmhdf_publish_model', osp.join(ROOT, 'tools', 'publish_model.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/publish_model.py', 'mmhdf_publish_model')
 
 
 publish_model = _load_tool()

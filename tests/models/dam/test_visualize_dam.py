@@ -1,5 +1,4 @@
 """tools/visualize_dam.py: maps collected per DAM and written as PNGs."""
-import importlib.util
 import os.path as osp
 
 import cv2
@@ -7,6 +6,7 @@ import numpy as np
 import pytest
 
 from tests.models.dam.recognizer_check import ROOT
+from tests.helpers.scripts import load_script
 
 CFG = osp.join(ROOT, 'configs', '_base_', 'models', 'r3d18_dam.py')
 TINY = ['model.backbone.base_channels=4', 'model.cls_head.in_channels=32']
@@ -14,11 +14,7 @@ TINY = ['model.backbone.base_channels=4', 'model.cls_head.in_channels=32']
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location(
-        'visualize_dam', osp.join(ROOT, 'tools', 'visualize_dam.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script('tools/visualize_dam.py', 'visualize_dam')
 
 
 def test_sample_indices(tool):
