@@ -104,10 +104,12 @@ def main() -> None:
         for s in args.seeds:
             run_study(n, s, args.data, args.work_root)
     # the table lists every finished run under work_root, in study order
-    records = [run_study(n, s, args.data, args.work_root)
-               for n in STUDIES for s in range(100)
-               if osp.isfile(osp.join(args.work_root, n, f'seed{s}',
-                                      'study.json'))]
+    records = [
+        run_study(n, seed, args.data, args.work_root) for n in STUDIES
+        for seed in sorted(
+            int(osp.basename(osp.dirname(f))[len('seed'):])
+            for f in glob.glob(osp.join(args.work_root, n, 'seed*',
+                                        'study.json')))]
     lines = [
         'protocol: SynDFER-H (benchmark seed 0, preset default); +DAM '
         f'config {osp.basename(CONFIG)} (baseline_clip1: '
