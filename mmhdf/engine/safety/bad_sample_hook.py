@@ -2,13 +2,14 @@
 import logging
 import os
 import os.path as osp
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, List, Optional
 
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmaction.registry import HOOKS
 
 from mmhdf.datasets.bad_samples import SKIP_LOG_ENV, read_skip_log
+from mmhdf.datasets.wrappers import leaf_datasets
 
 SKIP_LOG_NAME = 'bad_samples.jsonl'
 
@@ -23,23 +24,13 @@ def skip_transforms(dataset) -> List[str]:
     Unwraps dataset wrappers (``dataset`` / ``datasets`` attributes).
     """
     found = []
-    for ds in _leaves(dataset):
+    if dataset is None:
+        return found
+    for ds in leaf_datasets(dataset):
         for t in getattr(getattr(ds, 'pipeline', None), 'transforms', []):
             if getattr(t, 'on_corrupt', None) == 'skip':
                 found.append(type(t).__name__)
     return found
-
-
-def _leaves(dataset) -> Iterable:
-    if dataset is None:
-        return
-    if hasattr(dataset, 'datasets'):
-        for d in dataset.datasets:
-            yield from _leaves(d)
-    elif hasattr(dataset, 'dataset') and not hasattr(dataset, 'pipeline'):
-        yield from _leaves(dataset.dataset)
-    else:
-        yield dataset
 
 
 @HOOKS.register_module()

@@ -25,6 +25,7 @@ from mmhdf.datasets.transforms.corruptions import (CORRUPTIONS, CATEGORIES,
                                                    DFERCorruption,
                                                    check_severity,
                                                    get_corruption)
+from mmhdf.datasets.wrappers import leaf_datasets
 from mmhdf.utils.config_checks import check_config
 from mmhdf.utils.report import describe_protocol
 from .summary import METRIC_NAMES, pick_war_uar, summarize, write_report
@@ -155,15 +156,10 @@ def insert_corruption(pipeline: Sequence[Any], name: str, severity: int,
 
 def _leaf_datasets(dataset: Any) -> Iterator[Any]:
     """Datasets holding a pipeline, unwrapping mmengine dataset wrappers."""
-    if hasattr(dataset, 'datasets'):
-        for d in dataset.datasets:
-            yield from _leaf_datasets(d)
-    elif hasattr(dataset, 'dataset') and not hasattr(dataset, 'pipeline'):
-        yield from _leaf_datasets(dataset.dataset)
-    else:
-        if not hasattr(dataset, 'pipeline'):
-            raise TypeError(f'{type(dataset).__name__} has no pipeline')
-        yield dataset
+    for leaf in leaf_datasets(dataset):
+        if not hasattr(leaf, 'pipeline'):
+            raise TypeError(f'{type(leaf).__name__} has no pipeline')
+        yield leaf
 
 
 class PipelineSwitch:
