@@ -1,5 +1,7 @@
 """SAMOptimWrapper under MMDistributedDataParallel (2 CPU processes, gloo)
 equals single-process SAM on the whole batch."""
+import gc
+
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
@@ -53,6 +55,13 @@ def worker(rank, world, init_file, out_file):
     norms = train(model, ddp, rank, world)
     if rank == 0:
         torch.save(dict(state=model.state_dict(), norms=norms), out_file)
+    # Free DDP's Reducer while the default group still holds the process
+    # group. Otherwise the Reducer is the group's last owner, and freeing it
+    # (at return, with the GIL held) joins gloo's worker thread, which may be
+    # waiting for the GIL: a deadlock seen once in CI-like runs.
+    dist.barrier()
+    del ddp
+    gc.collect()
     dist.destroy_process_group()
 
 
