@@ -144,8 +144,12 @@ def test_hook_with_plain_optim_wrapper_and_clip(tmp_path):
         dict(type='DSMScalingHook'))
     check_grad_mode(probe, history, text, vis)
     pre_clip = runner.message_hub.get_scalar('train/grad_norm').data[0]
-    assert history['dsm_grad_norm'] == pytest.approx(pre_clip.tolist())
-    assert min(history['dsm_grad_norm']) > 1e-3  # clipping was active
+    # default grad_source='deweighted': the pre-clip norm over the lambda_CE
+    # used in that iteration
+    used_ce = [ce for ce, _ in probe.used]
+    assert history['dsm_grad_norm'] == pytest.approx(
+        [g / ce for g, ce in zip(pre_clip.tolist(), used_ce)])
+    assert min(pre_clip.tolist()) > 1e-3  # clipping was active
     # the optimizer pre-hook is removed after training
     assert not runner.optim_wrapper.optimizer._optimizer_step_pre_hooks
 
@@ -164,6 +168,14 @@ def test_fixed_mode(tmp_path):
 def test_hook_args():
     with pytest.raises(ValueError):
         DSMScalingHook(mode='ema')
+    with pytest.raises(ValueError, match='grad_source must be one of'):
+        DSMScalingHook(grad_source='raw')
+    with pytest.raises(ValueError, match='init_grad_norm must be > 0'):
+        DSMScalingHook(init_grad_norm=0.0)
+    with pytest.raises(ValueError, match='share_interval'):
+        DSMScalingHook(share_interval=-1)
+    with pytest.raises(ValueError, match='scope must be one of'):
+        DSMScalingHook(share_scope='head')
     hook = DSMScalingHook(alpha=4.0, beta=2.0, init_grad_norm=3.0)
     assert hook.current_weights() == pytest.approx((3.0, 0.5))
 
@@ -194,7 +206,7 @@ def test_hook_state_rules():
     runner = stub_runner('dsm_hook_state_rules', dict(a=a, b=b))
     # resume: continue from the g in the message hub
     runner.message_hub.update_scalar('train/dsm_grad_norm', 3.0)
-    hook = DSMScalingHook()
+    hook = DSMScalingHook(grad_source='weighted')
     hook.before_train(runner)
     hook.before_train_iter(runner, 0)
     assert runner.model[1].weights == pytest.approx((7.5, 0.025))
@@ -218,3 +230,77 @@ def test_hook_needs_a_dsm_head():
     runner.model = torch.nn.Linear(2, 2)
     with pytest.raises(RuntimeError, match='set_loss_weights'):
         DSMScalingHook().before_train(runner)
+
+
+def _simulate(grad_source, alpha, ce_grad_norm, steps=200):
+    """Iterate the hook on a stub whose objective has ‖∇L_CE‖ = G and
+    ∇L_DSM = 0, so the measured norm is exactly λ_CE · G."""
+    name = f'dsm_sim_{grad_source}_{alpha}_{ce_grad_norm}'
+    from mmhdf.engine.optimizers import GradNormOptimWrapper
+    lin = torch.nn.Linear(2, 2)
+    wrapper = GradNormOptimWrapper(torch.optim.SGD(lin.parameters(), lr=0.1))
+    runner = stub_runner(name, wrapper)
+    hook = DSMScalingHook(alpha=alpha, beta=0.1, grad_source=grad_source,
+                          share_interval=0)
+    hook.before_train(runner)
+    for it in range(steps):
+        hook.before_train_iter(runner, it)
+        lambda_ce = runner.model[1].weights[0]
+        wrapper.last_grad_norm = torch.tensor(lambda_ce * ce_grad_norm)
+        hook.after_train_iter(runner, it)
+    return hook.grad_norm, runner.model[1].weights
+
+
+@pytest.mark.parametrize('alpha', [1.0, 10.0, 100.0])
+def test_default_g_does_not_scale_with_alpha(alpha):
+    # deweighted: g = ‖∇L_CE‖ exactly, for every alpha
+    g, (lambda_ce, lambda_sc) = _simulate('deweighted', alpha, 2.0)
+    assert g == pytest.approx(2.0)
+    assert (lambda_ce, lambda_sc) == pytest.approx(
+        grad_scaled_weights(2.0, alpha, 0.1))
+
+
+def test_weighted_g_forms_the_feedback_loop():
+    # weighted (legacy): the fixed point g = alpha*G - 1 scales with alpha,
+    # so lambda_SC = beta / (alpha*G) shrinks as alpha grows ...
+    for alpha in (10.0, 100.0):
+        g, (_, lambda_sc) = _simulate('weighted', alpha, 2.0)
+        assert g == pytest.approx(alpha * 2.0 - 1.0, rel=1e-4)
+        assert lambda_sc == pytest.approx(0.1 / (alpha * 2.0), rel=1e-4)
+    # ... and with alpha*G < 1 it collapses g and lambda_CE to 0
+    g, (lambda_ce, _) = _simulate('weighted', 1.0, 0.5)
+    assert g < 1e-2 and lambda_ce < 1e-2
+    g, (lambda_ce, _) = _simulate('deweighted', 1.0, 0.5)
+    assert g == pytest.approx(0.5) and lambda_ce == pytest.approx(1 / 3)
+
+
+def test_deweighted_source_divides_by_the_lambda_used():
+    from mmhdf.engine.optimizers import GradNormOptimWrapper
+    lin = torch.nn.Linear(2, 2)
+    wrapper = GradNormOptimWrapper(torch.optim.SGD(lin.parameters(), lr=0.1))
+    runner = stub_runner('dsm_hook_deweighted_rule', wrapper)
+    hook = DSMScalingHook(alpha=4.0, beta=2.0, init_grad_norm=3.0)
+    hook.before_train(runner)
+    hook.before_train_iter(runner, 0)  # lambda_CE = 4 * 3 / 4 = 3
+    wrapper.last_grad_norm = torch.tensor(6.0)
+    hook.after_train_iter(runner, 0)
+    assert hook.grad_norm == pytest.approx(2.0)
+
+
+def test_share_logged_and_dsm_acts_with_sam(tmp_path):
+    probe, history, text, vis, runner = run(
+        tmp_path, 'share',
+        dict(type='SAMOptimWrapper', rho=0.05, optimizer=ADAMW),
+        dict(type='DSMScalingHook', alpha=1.0, beta=1.0, share_interval=1))
+    for key in ('dsm_share', 'dsm_ce_grad', 'dsm_dsm_grad'):
+        assert f'{key}:' in text
+        assert all(key in row for row in vis)
+    hub = runner.message_hub
+    share = hub.get_scalar('train/dsm_share').data[0].tolist()
+    ce = hub.get_scalar('train/dsm_ce_grad').data[0].tolist()
+    dsm = hub.get_scalar('train/dsm_dsm_grad').data[0].tolist()
+    assert len(share) == 2  # once per iteration, not per SAM pass
+    assert share == pytest.approx([d / c for d, c in zip(dsm, ce)])
+    assert all(0 < s < 100 for s in share)
+    # the probe is removed after training
+    assert runner.model.cls_head.grad_probe is None

@@ -1,4 +1,5 @@
-"""Training hooks: DSM gradient-driven loss scaling."""
-from .dsm_scaling_hook import DSMScalingHook
+"""Training hooks: DSM gradient-driven loss scaling and its update share."""
+from .dsm_scaling_hook import GRAD_SOURCES, DSMScalingHook
+from .dsm_share import DSMShareProbe, share_params
 
-__all__ = ['DSMScalingHook']
+__all__ = ['DSMScalingHook', 'DSMShareProbe', 'GRAD_SOURCES', 'share_params']

@@ -8,6 +8,8 @@ from .dct import FreqSelect
 from .frequency import FrequencyDistributionalAttention
 from .temporal import TemporalDistributionalAttention
 
+FUSION_NORMS = ('none', 'mean')
+
 
 class DAM(nn.Module):
     """Time-Frequency Distributional Attention Module.
@@ -22,7 +24,21 @@ class DAM(nn.Module):
     Both branches only rescale ``X``, so the output is computed with a single
     broadcast multiply ``out = X * (w_t (1 + g) + w_f (1 + sigmoid(m))) / 2``
     (the scale is ``[N, 1, T, H, W]``); ``X_t`` and ``X_f`` are never
-    materialised. See :class:`TemporalDistributionalAttention` and
+    materialised.
+
+    **Gain-free fusion** (``fusion_norm='mean'``, an mmhdf option, not in the
+    paper): ``out = X * s / mean_{T,H,W}(s)`` per sample, with ``s`` the
+    fused scale above (not detached). The paper form (``'none'``, default)
+    multiplies ``X`` by a learnable global gain (``w_t``, ``w_f``, the gate
+    biases and the attention conv all move it; 0.78 at init on typical
+    inputs). Where a normalisation layer follows, that gain is absorbed;
+    where DAM feeds pooling and a linear classifier directly (e.g. after the
+    last stage of ResNet3d), it is redundant with the classifier's weight
+    scale and can shrink while cross-entropy sits on the class-prior
+    plateau, stalling training. With ``'mean'`` the per-sample mean scale is
+    exactly 1, so a common rescaling of ``(w_t, w_f)`` leaves the output
+    unchanged (no gradient along the global-gain direction); DAM still
+    redistributes emphasis over time and space. See :class:`TemporalDistributionalAttention` and
     :class:`FrequencyDistributionalAttention` for the branches, including
     the ``diff_axis`` choice (paper: time, released code: channel groups).
 
@@ -42,6 +58,9 @@ class DAM(nn.Module):
             ``'all'`` (49, default), ``'low'``, ``'lowN'`` or ``(u, v)`` pairs.
         fusion_init (tuple[float, float]): Initial ``(w_t, w_f)``. Defaults
             to ``(0.8, 0.3)``.
+        fusion_norm (str): ``'none'`` (paper form, default) or ``'mean'``
+            (gain-free: divide the fused scale by its per-sample mean over
+            ``T, H, W``).
         keep_maps (bool): Store the last temporal gate and frequency
             attention map (detached) in :attr:`last_maps`, for
             visualisation. Defaults to False.
@@ -56,9 +75,14 @@ class DAM(nn.Module):
                  diff_axis: str = 'time',
                  freq_select: FreqSelect = 'all',
                  fusion_init: Tuple[float, float] = (0.8, 0.3),
+                 fusion_norm: str = 'none',
                  keep_maps: bool = False,
                  **freq_kwargs) -> None:
         super().__init__()
+        if fusion_norm not in FUSION_NORMS:
+            raise ValueError(f'fusion_norm must be one of {FUSION_NORMS}, '
+                             f'got {fusion_norm!r}')
+        self.fusion_norm = fusion_norm
         self.num_frames = num_frames
         self.temporal = TemporalDistributionalAttention(
             num_frames, num_bins=num_bins, diff_axis=diff_axis)
@@ -102,7 +126,12 @@ class DAM(nn.Module):
         scale = (
             self.temporal_weight * (1 + gate).view(n, 1, t, 1, 1) +
             self.frequency_weight * (1 + freq_attn).view(n, 1, 1, h, w))
-        out = x * (scale / 2)
+        if self.fusion_norm == 'mean':
+            # [N, 1, T, H, W] / [N, 1, 1, 1, 1]: unit mean scale per sample
+            scale = scale / scale.mean(dim=(2, 3, 4), keepdim=True)
+        else:
+            scale = scale / 2
+        out = x * scale
         return out, dict(temporal_gate=gate, freq_attn=freq_attn[:, 0])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -120,4 +149,5 @@ class DAM(nn.Module):
         return out
 
     def extra_repr(self) -> str:
-        return f'num_frames={self.num_frames}, keep_maps={self.keep_maps}'
+        return (f'num_frames={self.num_frames}, '
+                f'fusion_norm={self.fusion_norm!r}, keep_maps={self.keep_maps}')

@@ -1,6 +1,6 @@
 # Copyright (c) mmhdf contributors. All rights reserved.
 """HDF classification heads: CE + DSM on the pooled pre-fc embedding."""
-from typing import Dict, Optional, Tuple, Union
+from typing import Callable, Dict, Optional, Tuple, Union
 
 import torch
 from torch import Tensor
@@ -26,7 +26,10 @@ class DSMHeadMixin:
 
     The training loss is therefore ``loss_ce + loss_dsm``. ``lambda_ce`` and
     ``lambda_sc`` are plain floats, changed between iterations by
-    :class:`DSMScalingHook` through :meth:`set_loss_weights`.
+    :class:`DSMScalingHook` through :meth:`set_loss_weights`. The hook may
+    also install a gradient probe (:meth:`set_grad_probe`), called with the
+    two weighted terms before the backward pass to measure DSM's share of
+    the update.
     """
 
     def _init_dsm(self, loss_dsm: Optional[ConfigType], lambda_ce: float,
@@ -38,6 +41,18 @@ class DSMHeadMixin:
         else:
             self.loss_dsm = loss_dsm
         self.set_loss_weights(lambda_ce, lambda_sc)
+        self.grad_probe: Optional[Callable[[Tensor, Tensor], None]] = None
+
+    def set_grad_probe(
+            self, probe: Optional[Callable[[Tensor, Tensor], None]]) -> None:
+        """Install (or remove, with None) a callable ``probe(loss_ce,
+        loss_dsm)`` that :meth:`loss` calls with the weighted terms.
+
+        Args:
+            probe (callable, optional): E.g. a
+                :class:`~mmhdf.engine.hooks.DSMShareProbe`.
+        """
+        self.grad_probe = probe
 
     def set_loss_weights(self, lambda_ce: float, lambda_sc: float) -> None:
         """Set the weights used by the next :meth:`loss` call.
@@ -93,6 +108,8 @@ class DSMHeadMixin:
             dsm = dict(self.loss_dsm(dsm_feat, labels))
             losses['loss_dsm'] = self.lambda_sc * dsm.pop('loss_dsm')
             losses.update(dsm)
+            if self.grad_probe is not None:
+                self.grad_probe(losses['loss_ce'], losses['loss_dsm'])
         return losses
 
 
