@@ -1,9 +1,15 @@
 #!/usr/bin/env python
-"""Ablation on SynDFER-H: baseline vs +DAM vs +DSM vs full HDF.
+"""Ablation on SynDFER-H: baseline, +SAM, +DAM, +DSM, +DAM+DSM, full HDF.
 
 Every variant trains with the same data, epochs, batch size and learning-rate
-schedule (``configs/_base_/schedules/syndfer_cpu*.py``; SAM, part of full
-HDF, doubles the compute per step), for several seeds. The checkpoint is
+schedule (``configs/_base_/schedules/syndfer_cpu*.py``; SAM doubles the
+compute per step), and every part has the same settings in every variant
+that contains it (SAM ρ = 0.01; DAM with gain-free fusion and the 10 lowest
+DCT frequencies; DSM with α, β, ``g`` of ``configs/_base_/hdf_dsm.py``),
+for several seeds. Each part is compared with its reference **paired by
+seed** (same data order and initialisation seed): mean difference with a
+95 % t-interval over seeds, for the best-validation and the last-epoch
+checkpoint. The checkpoint is
 selected by validation UAR; in-domain (``test``) and shifted
 (``test_shifted``: unseen capture styles and subjects) splits are evaluated
 once with it, and optionally the corruption suite gives mPC on the in-domain
@@ -11,7 +17,7 @@ split. Prints a markdown table (mean ± std over seeds), writes JSON, the
 table and a plot. Finished runs are reused, so an interrupted ablation
 resumes where it stopped.
 
-    python benchmarks/ablation.py                        # 4 variants x 3 seeds
+    python benchmarks/ablation.py                        # 6 variants x 5 seeds
     python benchmarks/ablation.py --seeds 0 --variants baseline hdf
 """
 import argparse
@@ -34,12 +40,26 @@ from mmhdf.utils.experiment import (build_run_config,  # noqa: E402
 
 VARIANTS = {
     'baseline': 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py',
+    'sam': 'configs/ablation/r3d18-w16_sam_8x64_syndfer-h_cpu.py',
     'dam': 'configs/ablation/r3d18-w16_dam_8x64_syndfer-h_cpu.py',
     'dsm': 'configs/ablation/r3d18-w16_dsm_8x64_syndfer-h_cpu.py',
+    'dam_dsm': 'configs/ablation/r3d18-w16_dam-dsm_8x64_syndfer-h_cpu.py',
     'hdf': 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py',
 }
-LABELS = {'baseline': 'baseline (CE, AdamW)', 'dam': '+DAM',
-          'dsm': '+DSM', 'hdf': 'HDF (DAM + DSM + SAM)'}
+LABELS = {'baseline': 'baseline (CE, AdamW)', 'sam': '+SAM', 'dam': '+DAM',
+          'dsm': '+DSM', 'dam_dsm': '+DAM+DSM',
+          'hdf': 'HDF (DAM + DSM + SAM)'}
+# (what is measured, variant, its reference): paired by seed
+COMPARISONS = [
+    ('SAM', 'sam', 'baseline'),
+    ('DAM', 'dam', 'baseline'),
+    ('DSM', 'dsm', 'baseline'),
+    ('DAM+DSM', 'dam_dsm', 'baseline'),
+    ('HDF', 'hdf', 'baseline'),
+    ('SAM on top of DAM+DSM', 'hdf', 'dam_dsm'),
+    ('DAM+DSM on top of SAM', 'hdf', 'sam'),
+]
+CHECKPOINTS = ('best_val_UAR', 'last_epoch')
 # (column title, split, key) of the summary table; best-val checkpoint.
 COLUMNS = [('in-domain WAR', 'test', 'WAR'), ('in-domain UAR', 'test', 'UAR'),
            ('shifted WAR', 'test_shifted', 'WAR'),
@@ -52,7 +72,7 @@ def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--variants', nargs='+', default=list(VARIANTS),
                    choices=list(VARIANTS))
-    p.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
+    p.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2, 3, 4])
     p.add_argument('--data', default='data/syndfer_h')
     p.add_argument('--preset', default='default')
     p.add_argument('--bench-seed', type=int, default=0)
@@ -142,11 +162,116 @@ def run_one(args, variant: str, seed: int) -> dict:
     return out
 
 
-def _value(result: dict, split: str, key: str) -> float:
+def _value(result: dict, split: str, key: str,
+           checkpoint: str = 'best_val_UAR') -> float:
+    if split == 'robustness':  # corruption mPC of the best-val checkpoint
+        rob = result.get('robustness')
+        if rob is None or checkpoint != 'best_val_UAR':
+            return float('nan')
+        return float(rob['mPC'][key])
     for r in result['rows']:
-        if r['checkpoint'] == 'best_val_UAR' and r['split'] == split:
+        if r['checkpoint'] == checkpoint and r['split'] == split:
             return float('nan') if r[key] is None else float(r[key])
     return float('nan')
+
+
+def paired_interval(diffs, level: float = 0.95) -> dict:
+    """Mean of paired differences with a Student-t interval.
+
+    Args:
+        diffs (Sequence[float]): One difference per seed (NaNs dropped).
+        level (float): Confidence level. Defaults to 0.95.
+
+    Returns:
+        dict: ``mean``, ``low``, ``high`` (NaN bounds for fewer than two
+        values), ``n`` and the ``values``.
+    """
+    from scipy import stats
+    vals = np.asarray(diffs, dtype=float)
+    vals = vals[np.isfinite(vals)]
+    n = int(vals.size)
+    if n == 0:
+        return dict(mean=float('nan'), low=float('nan'), high=float('nan'),
+                    n=0, values=[])
+    mean = float(vals.mean())
+    if n < 2:
+        low = high = float('nan')
+    else:
+        half = float(stats.t.ppf(0.5 + level / 2, n - 1) *
+                     vals.std(ddof=1) / np.sqrt(n))
+        low, high = mean - half, mean + half
+    return dict(mean=mean, low=low, high=high, n=n, values=vals.tolist())
+
+
+def paired_summary(results: Dict[str, List[dict]]) -> dict:
+    """Paired (same seed) differences of every comparison in
+    :data:`COMPARISONS` whose two variants ran, per checkpoint and column.
+
+    Returns:
+        dict: comparison name -> checkpoint -> column title -> the
+        :func:`paired_interval` of ``variant - reference`` and the seeds.
+    """
+    out = {}
+    for name, variant, ref in COMPARISONS:
+        if variant not in results or ref not in results:
+            continue
+        by_seed = {r['seed']: r for r in results[ref]}
+        pairs = [(r, by_seed[r['seed']]) for r in results[variant]
+                 if r['seed'] in by_seed]
+        comp = dict(variant=variant, reference=ref,
+                    seeds=[a['seed'] for a, _ in pairs])
+        for ckpt in CHECKPOINTS:
+            cols = {}
+            for title, split, key in _columns(ckpt):
+                cols[title] = paired_interval(
+                    [_value(a, split, key, ckpt) - _value(b, split, key, ckpt)
+                     for a, b in pairs])
+            comp[ckpt] = cols
+        out[name] = comp
+    return out
+
+
+def _columns(checkpoint: str) -> list:
+    """The table columns, plus corruption mPC for the best-val checkpoint."""
+    cols = list(COLUMNS)
+    if checkpoint == 'best_val_UAR':
+        cols += [('corruption mPC UAR', 'robustness', 'UAR')]
+    return cols
+
+
+def _interval_cell(d: dict) -> str:
+    if d['n'] == 0:
+        return 'n/a'
+    if d['n'] < 2:
+        return f"{d['mean']:+.2f}"
+    mark = ' *' if d['low'] > 0 or d['high'] < 0 else ''
+    return f"{d['mean']:+.2f} [{d['low']:+.2f}, {d['high']:+.2f}]{mark}"
+
+
+def paired_markdown(paired: dict, protocol: str) -> str:
+    """One table per checkpoint: comparison x column, ``mean [95 % CI]``;
+    ``*`` marks an interval that excludes 0."""
+    lines = [f'protocol: {protocol}',
+             '', 'Paired differences (variant − reference, same seed), '
+             'percentage points: mean [95 % t-interval]; * = the interval '
+             'excludes 0.']
+    for ckpt in CHECKPOINTS:
+        titles = [t for t, _, _ in _columns(ckpt)]
+        rows = []
+        for name, comp in paired.items():
+            cells = [comp[ckpt][t] for t in titles]
+            if all(c['n'] == 0 for c in cells):
+                continue
+            rows.append(f"| {name} ({LABELS[comp['variant']]} − "
+                        f"{LABELS[comp['reference']]}) | n = {cells[0]['n']} "
+                        '| ' + ' | '.join(_interval_cell(c) for c in cells)
+                        + ' |')
+        if not rows:
+            continue
+        lines += ['', f'checkpoint: `{ckpt}`', '',
+                  '| part | seeds | ' + ' | '.join(titles) + ' |',
+                  '|---|---|' + '---|' * len(titles)] + rows
+    return '\n'.join(lines)
 
 
 def _std(vals: np.ndarray) -> float:
@@ -199,6 +324,10 @@ def summarise(results: Dict[str, List[dict]]) -> dict:
         cols = {}
         for title, split, key in COLUMNS:
             cols[title] = _stats([_value(r, split, key) for r in runs])
+        for title, split, key in COLUMNS:
+            if split == 'test_shifted' and key == 'UAR':
+                cols[f'{title} (last epoch)'] = _stats(
+                    [_value(r, split, key, 'last_epoch') for r in runs])
         rob = [r['robustness'] for r in runs if 'robustness' in r]
         if rob:
             for key in ('UAR', 'WAR'):
@@ -231,11 +360,39 @@ def plot(summary: dict, path: str) -> None:
     for i, (variant, cols) in enumerate(summary.items()):
         ax.bar(x + i * width, [cols[t]['mean'] for t in titles], width,
                yerr=[cols[t]['std'] for t in titles], label=LABELS[variant],
-               capsize=3)
+               capsize=3, alpha=0.75)
+        for j, t in enumerate(titles):  # one dot per seed
+            vals = [v for v in cols[t]['values'] if np.isfinite(v)]
+            ax.scatter([x[j] + i * width] * len(vals), vals, s=9,
+                       color='black', zorder=3, linewidths=0)
     ax.set_xticks(x + width * (len(summary) - 1) / 2)
     ax.set_xticklabels(titles, rotation=15, fontsize=8)
     ax.set_ylabel('%')
-    _save_figure(fig, ax, 'SynDFER-H ablation (mean ± std over seeds)', path)
+    _save_figure(fig, ax,
+                 'SynDFER-H ablation (bars: mean ± std; dots: seeds)', path)
+
+
+def seeds_markdown(results: Dict[str, List[dict]], protocol: str) -> str:
+    """Per-seed values (best-validation checkpoint): variant x seed, for
+    in-domain and shifted UAR and the epoch the checkpoint came from."""
+    seeds = sorted({r['seed'] for runs in results.values() for r in runs})
+    lines = [f'protocol: {protocol}', '',
+             '| variant | metric | ' + ' | '.join(
+                 f'seed {s}' for s in seeds) + ' |',
+             '|---|---|' + '---|' * len(seeds)]
+    for variant, runs in results.items():
+        by_seed = {r['seed']: r for r in runs}
+        for title, split, key in (('in-domain UAR', 'test', 'UAR'),
+                                  ('shifted UAR', 'test_shifted', 'UAR')):
+            cells = [f'{_value(by_seed[s], split, key):.2f}'
+                     if s in by_seed else '' for s in seeds]
+            lines.append(f'| {LABELS[variant]} | {title} | '
+                         + ' | '.join(cells) + ' |')
+        cells = [str(by_seed[s].get('best_epoch', '')) if s in by_seed else ''
+                 for s in seeds]
+        lines.append(f'| {LABELS[variant]} | best epoch | '
+                     + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
 
 
 def domain_summary(results: Dict[str, List[dict]]) -> dict:
@@ -364,7 +521,9 @@ def main() -> None:
         f'{args.preset}; train/val/test/test_shifted = {counts["train"]}/'
         f'{counts["val"]}/{counts["test"]}/{counts["test_shifted"]} clips); '
         f'R3D-18 width 16, 8x64^2, {epochs} epochs each, batch 16, same '
-        f'schedule; checkpoint = best validation UAR; seeds '
+        f'schedule and the same settings of every part in every variant; '
+        f'checkpoint = best validation UAR (and last epoch where marked); '
+        f'training seeds '
         f'{args.seeds}; '
         + ('mean ± sample std (ddof 1) over seeds' if len(args.seeds) > 1 else
            'single seed: no spread')
@@ -373,6 +532,7 @@ def main() -> None:
            f'seed 0, model seeds {args.robustness_seeds})'
            if args.robustness_seeds else ''))
     summary = summarise(results)
+    paired = paired_summary(results)
     rsum = robustness_summary(results)
     dsum = domain_summary(results)
     table = to_markdown(summary, protocol)
@@ -380,10 +540,16 @@ def main() -> None:
     with open(osp.join(args.out, 'ablation.md'), 'w') as f:
         f.write(table + '\n')
     with open(osp.join(args.out, 'ablation.json'), 'w') as f:
-        json.dump(dict(protocol=protocol, summary=summary,
+        json.dump(dict(protocol=protocol, summary=summary, paired=paired,
                        robustness=rsum, domains=dsum, runs=results),
                   f, indent=2, default=float)
     plot(summary, osp.join(args.out, 'ablation.png'))
+    ptable = paired_markdown(paired, protocol)
+    print('\n' + ptable)
+    with open(osp.join(args.out, 'ablation_paired.md'), 'w') as f:
+        f.write(ptable + '\n')
+    with open(osp.join(args.out, 'ablation_seeds.md'), 'w') as f:
+        f.write(seeds_markdown(results, protocol) + '\n')
     dtable = domain_markdown(dsum, protocol)
     print('\n' + dtable)
     with open(osp.join(args.out, 'ablation_domains.md'), 'w') as f:
@@ -395,7 +561,7 @@ def main() -> None:
             f.write(rtable + '\n')
         plot_severity(rsum, osp.join(args.out, 'ablation_robustness.png'))
     print(f'[ablation] wrote {args.out}/ablation.{{md,json,png}}'
-          + ', ablation_domains.md'
+          + ', ablation_paired.md, ablation_seeds.md, ablation_domains.md'
           + (' and ablation_robustness.{md,png}' if rsum else ''))
 
 

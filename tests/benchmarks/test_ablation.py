@@ -102,3 +102,41 @@ def test_domain_summary_per_capture_style(ablation):
     md = ablation.domain_markdown(d, 'p')
     assert "split `test_shifted`" in md and "split `test`" not in md
     assert '| night | 55.00 ± 7.07 |' in md
+
+
+def test_paired_interval_hand_computed(ablation):
+    # diffs 1, 2, 3: mean 2, sample sd 1, t(0.975, 2) = 4.302653
+    d = ablation.paired_interval([1.0, 2.0, float('nan'), 3.0])
+    assert d['n'] == 3 and d['mean'] == pytest.approx(2.0)
+    half = 4.302653 / np.sqrt(3)
+    assert (d['low'], d['high']) == pytest.approx((2 - half, 2 + half),
+                                                  abs=1e-5)
+    one = ablation.paired_interval([0.5])
+    assert one['mean'] == 0.5 and np.isnan(one['low'])
+    assert ablation._interval_cell(one) == '+0.50'
+    assert ablation._interval_cell(d) == '+2.00 [-0.48, +4.48]'
+    assert ablation._interval_cell(
+        ablation.paired_interval([1.0, 1.2, 0.8])).endswith('*')
+
+
+def test_paired_summary_pairs_by_seed(ablation):
+    base = [_run(0, 60, 40), _run(1, 62, 45), _run(2, 50, 30)]
+    hdf = [dict(_run(s, u + 1, sh + 3), variant='hdf')
+           for s, u, sh in ((2, 50, 30), (0, 60, 40))]  # seed 1 missing
+    p = ablation.paired_summary({'baseline': base, 'hdf': hdf})
+    assert list(p) == ['HDF']  # only comparisons whose variants ran
+    comp = p['HDF']
+    assert comp['seeds'] == [2, 0]
+    shifted = comp['best_val_UAR']['shifted UAR']
+    assert shifted['values'] == [3.0, 3.0] and shifted['n'] == 2
+    assert comp['best_val_UAR']['in-domain UAR']['mean'] == pytest.approx(1)
+    # last-epoch rows of the fake runs are all 0: difference 0, no mPC
+    assert comp['last_epoch']['in-domain UAR']['mean'] == 0.0
+    assert 'corruption mPC UAR' not in comp['last_epoch']
+    assert comp['best_val_UAR']['corruption mPC UAR']['n'] == 0
+    md = ablation.paired_markdown(p, 'proto')
+    assert md.startswith('protocol: proto')
+    assert '| HDF (HDF (DAM + DSM + SAM) − baseline (CE, AdamW)) | n = 2 |' in md
+    assert '+3.00 [+3.00, +3.00] *' in md
+    seeds = ablation.seeds_markdown({'baseline': base, 'hdf': hdf}, 'proto')
+    assert '| HDF (DAM + DSM + SAM) | shifted UAR | 43.00 |  | 33.00 |' in seeds
