@@ -4,7 +4,9 @@ Applied once by ``import mmhdf`` (and therefore by
 ``custom_imports=dict(imports=['mmhdf'])`` in every mmhdf config):
 
 * :mod:`.drn_stub` — the ``drn`` localizer missing from the mmaction2 wheel;
-* :mod:`.checkpoint` — weights-only checkpoint loading under torch >= 2.6;
+* :mod:`.checkpoint` / :mod:`.checkpoint_schemes` — weights-only checkpoint
+  loading under torch >= 2.6, for every source mmengine accepts (local
+  paths, ``http(s)://``, ``torchvision://``, ``open-mmlab://``, ...);
 * :mod:`.plain_state` / :mod:`.plain_checkpoint_hook` — checkpoints written
   by mmhdf runs hold only tensors and plain types;
 * :mod:`.dist_cpu` — mmengine's distributed launch on CPU-only hosts (gloo).
@@ -12,6 +14,7 @@ Applied once by ``import mmhdf`` (and therefore by
 from .checkpoint import (UnsafeCheckpointError, is_trusted,
                          register_safe_loader, safe_torch_load,
                          trust_checkpoint)
+from .checkpoint_integrity import CheckpointCorruptError, checkpoint_problem
 from .dist_cpu import patch_cpu_distributed
 from .drn_stub import install_drn_stub
 from .plain_state import decode_plain_state, encode_plain_state
@@ -34,5 +37,6 @@ def apply_compat() -> None:
 __all__ = [
     'apply_compat', 'install_drn_stub', 'patch_cpu_distributed', 'register_safe_loader',
     'safe_torch_load', 'trust_checkpoint', 'is_trusted',
-    'UnsafeCheckpointError', 'encode_plain_state', 'decode_plain_state'
+    'UnsafeCheckpointError', 'CheckpointCorruptError', 'checkpoint_problem',
+    'encode_plain_state', 'decode_plain_state'
 ]
