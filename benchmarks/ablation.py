@@ -35,6 +35,7 @@ sys.path.insert(0, ROOT)
 
 import mmhdf  # noqa: E402,F401
 from mmhdf.syndfer import generate_benchmark  # noqa: E402
+from mmhdf.utils.machine import machine_line  # noqa: E402
 from mmhdf.utils.experiment import (build_run_config,  # noqa: E402
                                      find_checkpoints, train_and_evaluate)
 
@@ -508,12 +509,12 @@ def main() -> None:
     summary_gen = generate_benchmark(args.data, seed=args.bench_seed,
                                      preset=args.preset)
     counts = {s: sum(c.values()) for s, c in summary_gen['counts'].items()}
-    results: Dict[str, List[dict]] = {}
-    for variant in args.variants:
-        for seed in args.seeds:
+    results: Dict[str, List[dict]] = {v: [] for v in args.variants}
+    # seed-major: an interrupted ablation leaves complete, paired seeds
+    for seed in args.seeds:
+        for variant in args.variants:
             print(f'[ablation] {variant} seed {seed}', flush=True)
-            results.setdefault(variant, []).append(
-                run_one(args, variant, seed))
+            results[variant].append(run_one(args, variant, seed))
     from mmengine.config import Config
     epochs = Config.fromfile(VARIANTS[args.variants[0]]).train_cfg.max_epochs
     protocol = (
@@ -530,7 +531,8 @@ def main() -> None:
         + (f'; corruption mPC (split {args.robustness_split}, corruptions '
            f'{args.corruptions}, severities {args.severities}, corruption '
            f'seed 0, model seeds {args.robustness_seeds})'
-           if args.robustness_seeds else ''))
+           if args.robustness_seeds else '')
+        + f'; {machine_line()}')
     summary = summarise(results)
     paired = paired_summary(results)
     rsum = robustness_summary(results)

@@ -42,6 +42,7 @@ from mmengine.runner import Runner  # noqa: E402
 
 from mmhdf.syndfer import generate_benchmark  # noqa: E402
 from mmhdf.utils.experiment import build_run_config  # noqa: E402
+from mmhdf.utils.machine import machine_line  # noqa: E402
 
 DSM = 'configs/ablation/r3d18-w16_dsm_8x64_syndfer-h_cpu.py'
 BASELINE = 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py'
@@ -184,7 +185,7 @@ def main() -> None:
                 '16, 8x64^2, 6 epochs, batch 16, AdamW lr 2e-3, no SAM, no '
                 f'DAM; seeds {args.seeds}; best = max over epochs of val UAR, '
                 'mean over seeds; λ_SC, g, share = medians over logged '
-                'iterations and seeds')
+                f'iterations and seeds; {machine_line()}')
     summary = summarise(runs)
     table = to_markdown(summary, protocol)
     print('\n' + table)

@@ -27,6 +27,7 @@ from mmengine.config import DictAction  # noqa: E402
 
 from mmhdf.syndfer import generate_benchmark  # noqa: E402
 from mmhdf.utils.experiment import train_and_evaluate  # noqa: E402
+from mmhdf.utils.machine import describe_machine, machine_line  # noqa: E402
 
 DEFAULT_CONFIG = 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py'
 
@@ -91,7 +92,7 @@ def main() -> None:
         f'model input {input_desc}; recipe '
         f'{osp.basename(args.config)}; selection: best validation UAR '
         f'(epoch {best_epoch}) and last epoch, never the test splits; '
-        f'training seed {args.seed}')
+        f'training seed {args.seed}; {machine_line()}')
     lines = [f'protocol: {protocol}', '',
              '| checkpoint | split | WAR (%) | UAR (%) | worst-domain UAR (%) |',
              '|---|---|---|---|---|']
@@ -110,7 +111,8 @@ def main() -> None:
     with open(osp.join(args.work_dir, 'results.json'), 'w') as f:
         json.dump(dict(protocol=protocol, rows=rows, seconds=dict(
             generation=t_gen, training=t_train, evaluation=t_eval,
-            total=total), benchmark=summary.get('counts')), f, indent=2)
+            total=total), benchmark=summary.get('counts'),
+            machine=describe_machine()), f, indent=2)
     pngs = sorted(glob.glob(osp.join(results_dir, '*.png')))
     print(f'[main job] results: {args.work_dir}/results.md, results.json; '
           f'confusion matrices: {", ".join(osp.basename(p) for p in pngs)} '

@@ -1,0 +1,217 @@
+#!/usr/bin/env python
+"""How much does the main job's result move on another machine?
+
+CPU training is bit-deterministic on one machine only. Another CPU takes
+other kernel paths — vector ISA (AVX-512 / AVX2 / none), thread count — and
+the float results differ in the last bits; in a short recipe that can move
+the shifted-split UAR by many points. This check reruns a recipe under
+perturbations that stand in for other machines, for several seeds:
+
+* ``native-2t`` / ``native-1t``: this machine's kernels, 2 or 1 threads;
+* ``default-2t``: ``ATEN_CPU_CAPABILITY=default`` (no vectorised ATen
+  kernels) and ``ONEDNN_MAX_CPU_ISA=SSE41`` (oneDNN convolutions without
+  AVX);
+* ``avx2-2t``: an AVX2 machine (``ATEN_CPU_CAPABILITY=avx2``,
+  ``ONEDNN_MAX_CPU_ISA=AVX2``, ``MKL_ENABLE_INSTRUCTIONS=AVX2``), the class
+  of CPU on which the v1 main job's shifted UAR came out 27.9 vs 49.1.
+
+Each run is ``tools/main_job.py`` in a subprocess with that environment
+(the variables must be set before torch starts); the best-validation
+checkpoint's metrics are read from its ``results.json``. Reports every run
+and the spread (min / median / max, and max − min) of in-domain and shifted
+WAR / UAR per recipe.
+
+    python benchmarks/numerics.py --recipes v1 v2 --seeds 0 1 2
+    python benchmarks/numerics.py --recipes v2 --perturbations native-2t avx2-2t
+
+``v1`` is the recipe as released in mmhdf 0.1 (paper DAM fusion, the
+weighted ``g`` of DSM scaling, β = 0.1), expressed as overrides of today's
+config; ``v2`` is today's main-job recipe. Finished runs are reused.
+Writes ``benchmarks/results/numerics/numerics.{json,md}``.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from typing import Dict, List
+
+import numpy as np
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+CONFIG = 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py'
+
+RECIPES: Dict[str, Dict] = {
+    'v1': dict(config=CONFIG, options=[
+        'model.backbone.dam_cfg.fusion_norm=none',
+        'custom_hooks.0.grad_source=weighted', 'custom_hooks.0.alpha=10.0',
+        'custom_hooks.0.beta=0.1']),
+    'v2': dict(config=CONFIG, options=[]),
+}
+PERTURBATIONS: Dict[str, Dict[str, str]] = {
+    'native-2t': dict(OMP_NUM_THREADS='2'),
+    'native-1t': dict(OMP_NUM_THREADS='1'),
+    'default-2t': dict(OMP_NUM_THREADS='2', ATEN_CPU_CAPABILITY='default',
+                       ONEDNN_MAX_CPU_ISA='SSE41'),
+    'avx2-2t': dict(OMP_NUM_THREADS='2', ATEN_CPU_CAPABILITY='avx2',
+                    ONEDNN_MAX_CPU_ISA='AVX2', MKL_ENABLE_INSTRUCTIONS='AVX2'),
+}
+METRICS = [('in-domain WAR', 'test', 'WAR'), ('in-domain UAR', 'test', 'UAR'),
+           ('shifted WAR', 'test_shifted', 'WAR'),
+           ('shifted UAR', 'test_shifted', 'UAR')]
+
+
+def parse_args() -> argparse.Namespace:
+    """Parse the command line."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--recipes', nargs='+', default=['v1', 'v2'],
+                   choices=list(RECIPES))
+    p.add_argument('--perturbations', nargs='+', default=list(PERTURBATIONS),
+                   choices=list(PERTURBATIONS))
+    p.add_argument('--seeds', nargs='+', type=int, default=[0, 1, 2])
+    p.add_argument('--data', default='data/syndfer_h')
+    p.add_argument('--work-root', default='work_dirs/numerics')
+    p.add_argument('--out', default='benchmarks/results/numerics')
+    return p.parse_args()
+
+
+def run_env(perturbation: str) -> Dict[str, str]:
+    """The process environment of one perturbation.
+
+    Args:
+        perturbation (str): A key of :data:`PERTURBATIONS`.
+
+    Returns:
+        dict: ``os.environ`` with the kernel-selecting variables of the
+        perturbation set and every other one of them removed.
+    """
+    env = {k: v for k, v in os.environ.items()
+           if k not in ('ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA',
+                        'MKL_ENABLE_INSTRUCTIONS', 'OMP_NUM_THREADS')}
+    env.update(PERTURBATIONS[perturbation])
+    return env
+
+
+def best_val_metrics(results: dict) -> Dict[str, float]:
+    """``{metric title: value}`` of the best-validation checkpoint rows of a
+    main-job ``results.json``."""
+    out = {}
+    for title, split, key in METRICS:
+        for row in results['rows']:
+            if row['checkpoint'] == 'best_val_UAR' and row['split'] == split:
+                out[title] = float(row[key])
+    return out
+
+
+def run_one(recipe: str, perturbation: str, seed: int, data: str,
+            work_root: str) -> dict:
+    """Run (or reuse) one main job under one perturbation."""
+    work = osp.join(work_root, recipe, perturbation, f'seed{seed}')
+    done = osp.join(work, 'numerics_run.json')
+    if osp.isfile(done):
+        with open(done) as f:
+            return json.load(f)
+    spec = RECIPES[recipe]
+    cmd = [sys.executable, osp.join(ROOT, 'tools', 'main_job.py'),
+           '--config', spec['config'], '--data', data, '--seed', str(seed),
+           '--work-dir', work]
+    if spec['options']:
+        cmd += ['--cfg-options', *spec['options']]
+    os.makedirs(work, exist_ok=True)
+    t0 = time.time()
+    with open(osp.join(work, 'main_job.log'), 'w') as log:
+        proc = subprocess.run(cmd, cwd=ROOT, env=run_env(perturbation),
+                              stdout=log, stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        raise RuntimeError(f'{recipe}/{perturbation}/seed{seed} failed '
+                           f'(exit {proc.returncode}); see {work}/main_job.log')
+    with open(osp.join(work, 'results.json')) as f:
+        results = json.load(f)
+    out = dict(recipe=recipe, perturbation=perturbation, seed=seed,
+               env=PERTURBATIONS[perturbation],
+               metrics=best_val_metrics(results),
+               protocol=results['protocol'], seconds=time.time() - t0,
+               training_seconds=results['seconds']['training'])
+    with open(done, 'w') as f:
+        json.dump(out, f, indent=2)
+    return out
+
+
+def spread(runs: List[dict]) -> Dict[str, dict]:
+    """Min / median / max and range of every metric over ``runs``.
+
+    Args:
+        runs (list[dict]): Records of :func:`run_one` of one recipe.
+
+    Returns:
+        dict: metric title -> ``min``, ``median``, ``max``, ``range``,
+        ``mean``, ``std`` (ddof 1) and ``n``.
+    """
+    out = {}
+    for title, _, _ in METRICS:
+        vals = np.array([r['metrics'][title] for r in runs], dtype=float)
+        out[title] = dict(
+            min=float(vals.min()), median=float(np.median(vals)),
+            max=float(vals.max()), range=float(vals.max() - vals.min()),
+            mean=float(vals.mean()),
+            std=float(vals.std(ddof=1)) if vals.size > 1 else 0.0,
+            n=int(vals.size))
+    return out
+
+
+def to_markdown(runs: Dict[str, List[dict]], spreads: Dict[str, dict],
+                protocol: str) -> str:
+    """Spread table per recipe, then every run."""
+    lines = [f'protocol: {protocol}', '',
+             '| recipe | metric | min | median | max | max − min | '
+             'mean ± std | runs |', '|---|---|---|---|---|---|---|---|']
+    for recipe, sp in spreads.items():
+        for title, d in sp.items():
+            lines.append(
+                f"| {recipe} | {title} | {d['min']:.2f} | {d['median']:.2f} "
+                f"| {d['max']:.2f} | {d['range']:.2f} | {d['mean']:.2f} ± "
+                f"{d['std']:.2f} | {d['n']} |")
+    lines += ['', '| recipe | perturbation | seed | ' + ' | '.join(
+        t for t, _, _ in METRICS) + ' | training (s) |',
+        '|---|---|---|' + '---|' * len(METRICS) + '---|']
+    for recipe, rs in runs.items():
+        for r in rs:
+            cells = ' | '.join(f"{r['metrics'][t]:.2f}" for t, _, _ in METRICS)
+            lines.append(f"| {recipe} | {r['perturbation']} | {r['seed']} | "
+                         f"{cells} | {r['training_seconds']:.0f} |")
+    return '\n'.join(lines)
+
+
+def main() -> None:
+    """Entry point."""
+    args = parse_args()
+    sys.path.insert(0, ROOT)
+    from mmhdf.utils.machine import cpu_model
+    os.makedirs(args.out, exist_ok=True)
+    runs: Dict[str, List[dict]] = {}
+    for recipe in args.recipes:
+        for seed in args.seeds:
+            for pert in args.perturbations:
+                print(f'[numerics] {recipe} {pert} seed {seed}', flush=True)
+                runs.setdefault(recipe, []).append(
+                    run_one(recipe, pert, seed, args.data, args.work_root))
+    spreads = {recipe: spread(rs) for recipe, rs in runs.items()}
+    protocol = (
+        'SynDFER-H (benchmark seed 0), main-job recipe '
+        f'{osp.basename(CONFIG)} (v1 = mmhdf 0.1 settings as overrides), '
+        'best-validation-UAR checkpoint; perturbations '
+        f'{args.perturbations} (environment: {PERTURBATIONS}); training '
+        f'seeds {args.seeds}; machine {cpu_model()} ({os.cpu_count()} cores)')
+    table = to_markdown(runs, spreads, protocol)
+    print('\n' + table)
+    with open(osp.join(args.out, 'numerics.md'), 'w') as f:
+        f.write(table + '\n')
+    with open(osp.join(args.out, 'numerics.json'), 'w') as f:
+        json.dump(dict(protocol=protocol, spreads=spreads, runs=runs), f,
+                  indent=2)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,53 @@
+"""benchmarks/numerics.py: environments and spread logic (no training)."""
+import pytest
+
+from tests.helpers.scripts import load_script
+
+
+@pytest.fixture(scope='module')
+def numerics():
+    return load_script('benchmarks/numerics.py', 'numerics_bench')
+
+
+def test_run_env_sets_only_its_kernel_variables(numerics, monkeypatch):
+    monkeypatch.setenv('ATEN_CPU_CAPABILITY', 'avx512')
+    monkeypatch.setenv('MKL_ENABLE_INSTRUCTIONS', 'AVX512')
+    monkeypatch.setenv('SOMETHING_ELSE', 'kept')
+    env = numerics.run_env('native-1t')
+    assert env['OMP_NUM_THREADS'] == '1'
+    assert 'ATEN_CPU_CAPABILITY' not in env  # the native path
+    assert 'MKL_ENABLE_INSTRUCTIONS' not in env
+    assert env['SOMETHING_ELSE'] == 'kept'
+    env = numerics.run_env('avx2-2t')
+    assert (env['ATEN_CPU_CAPABILITY'], env['ONEDNN_MAX_CPU_ISA']) == (
+        'avx2', 'AVX2')
+
+
+def _run(pert, seed, shifted_uar):
+    return dict(perturbation=pert, seed=seed, training_seconds=1.0,
+                metrics={'in-domain WAR': 70.0, 'in-domain UAR': 60.0,
+                         'shifted WAR': 50.0, 'shifted UAR': shifted_uar})
+
+
+def test_spread_hand_computed(numerics):
+    runs = [_run('native-2t', 0, 49.0), _run('avx2-2t', 0, 28.0),
+            _run('native-2t', 1, 40.0)]
+    sp = numerics.spread(runs)['shifted UAR']
+    assert (sp['min'], sp['median'], sp['max'], sp['range']) == (
+        28.0, 40.0, 49.0, 21.0)
+    assert sp['mean'] == pytest.approx(39.0)
+    assert sp['std'] == pytest.approx(10.5357, abs=1e-4)  # ddof 1
+    md = numerics.to_markdown({'v1': runs}, {'v1': numerics.spread(runs)},
+                              'p')
+    assert '| v1 | shifted UAR | 28.00 | 40.00 | 49.00 | 21.00 |' in md
+    assert '| v1 | avx2-2t | 0 | 70.00 | 60.00 | 50.00 | 28.00 | 1 |' in md
+
+
+def test_best_val_metrics_reads_main_job_rows(numerics):
+    rows = [dict(checkpoint='last_epoch', split='test', WAR=1., UAR=2.),
+            dict(checkpoint='best_val_UAR', split='test', WAR=70., UAR=60.),
+            dict(checkpoint='best_val_UAR', split='test_shifted', WAR=50.,
+                 UAR=40.)]
+    assert numerics.best_val_metrics(dict(rows=rows)) == {
+        'in-domain WAR': 70., 'in-domain UAR': 60., 'shifted WAR': 50.,
+        'shifted UAR': 40.}
