@@ -124,12 +124,22 @@ def run_one(args, variant: str, seed: int) -> dict:
     """
     work = osp.join(args.work_root, variant, f'seed{seed}')
     done = osp.join(work, 'ablation_result.json')
+    record = run_record_path(args.out, variant, seed)
     cfg_options = _parse_options(args.cfg_options)
     t0 = time.time()
+    if not osp.isfile(done) and osp.isfile(record):
+        # finished in an earlier session whose work dir is gone
+        with open(record) as f:
+            out = json.load(f)
+        if not _robustness_wanted(args, seed, out):
+            return out
+        print(f'[ablation] {variant} seed {seed}: corruption suite wanted '
+              f'but {work} is gone; retraining', flush=True)
     if osp.isfile(done):
         with open(done) as f:
             out = json.load(f)
         if not _robustness_wanted(args, seed, out):
+            _save_record(out, record)
             return out
         cfg = build_run_config(VARIANTS[variant], args.data, work, seed,
                                cfg_options)
@@ -160,7 +170,24 @@ def run_one(args, variant: str, seed: int) -> dict:
         time.time() - t0)
     with open(done, 'w') as f:
         json.dump(out, f, indent=2, default=float)
+    _save_record(out, record)
     return out
+
+
+def run_record_path(out_dir: str, variant: str, seed: int) -> str:
+    """Where the finished run's record is kept beside the results (small,
+    committed), so the ablation resumes in a later session even when its
+    work dirs are gone."""
+    return osp.join(out_dir, 'runs', f'{variant}_seed{seed}.json')
+
+
+def _save_record(out: dict, path: str) -> None:
+    """Write a run record atomically (the whole result, a few kB)."""
+    os.makedirs(osp.dirname(path), exist_ok=True)
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(out, f, indent=2, default=float)
+    os.replace(tmp, path)
 
 
 def _value(result: dict, split: str, key: str,

@@ -140,3 +140,19 @@ def test_paired_summary_pairs_by_seed(ablation):
     assert '+3.00 [+3.00, +3.00] *' in md
     seeds = ablation.seeds_markdown({'baseline': base, 'hdf': hdf}, 'proto')
     assert '| HDF (DAM + DSM + SAM) | shifted UAR | 43.00 |  | 33.00 |' in seeds
+
+
+def test_finished_run_reused_from_committed_record(ablation, tmp_path):
+    args = argparse.Namespace(
+        out=str(tmp_path / 'results'), work_root=str(tmp_path / 'gone'),
+        cfg_options=None, robustness_seeds=None, robustness_split='test',
+        corruptions='all', severities='1-5', data='unused')
+    record = ablation.run_record_path(args.out, 'baseline', 3)
+    assert record.endswith('results/runs/baseline_seed3.json')
+    import json
+    import os
+    os.makedirs(os.path.dirname(record))
+    with open(record, 'w') as f:
+        json.dump(_run(3, 60, 40), f)
+    # no work dir, no training: the committed record is the result
+    assert ablation.run_one(args, 'baseline', 3) == _run(3, 60, 40)
