@@ -16,7 +16,7 @@ the best-validation checkpoint, as in the ablation):
     python benchmarks/dam_stability.py                       # all, seed 2
     python benchmarks/dam_stability.py --studies lr1e-3 --seeds 0 2
 
-Finished runs are reused and every finished run is listed. Writes ``benchmarks/results/ablation/
+Finished runs are reused and every finished run is listed. Writes ``benchmarks/results/ablation/v1/
 dam_stability.{json,md}``.
 """
 import argparse
@@ -97,7 +97,7 @@ def main() -> None:
     p.add_argument('--seeds', nargs='+', type=int, default=[2])
     p.add_argument('--data', default='data/syndfer_h')
     p.add_argument('--work-root', default='work_dirs/dam_study')
-    p.add_argument('--out', default='benchmarks/results/ablation')
+    p.add_argument('--out', default='benchmarks/results/ablation/v1')
     args = p.parse_args()
     generate_benchmark(args.data, seed=0, preset='default')
     for n in args.studies:
