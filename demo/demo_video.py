@@ -10,9 +10,32 @@ writes to ``--out-dir``:
 * ``<stem>_annotated.mp4`` — the video with face box, label, probability bars
 * ``<stem>_timeline.png`` — class probabilities over time
 
-Exit codes: 0 success; 1 no face found in the video; 2 bad command line;
-3 unreadable video or config; 4 checkpoint refused (not weights-only) or
-not matching the config.
+**No face.** The video counts as showing a face only when the main face is
+*detected* in at least ``--min-face-share`` (default 0.3 = 30 %) of the
+frames the detector scanned; interpolated frames do not count. Below that
+(e.g. a textured wall that fools the Haar cascade in a few frames) the demo
+exits 1 and writes no predictions. ``--min-face-share 0`` accepts any
+detection.
+
+**File names.** Videos and output folders may have names of any bytes (not
+UTF-8): OpenCV gets ASCII aliases (:mod:`mmhdf.apis.cv2_paths`), messages
+show such bytes as ``\\xNN``.
+
+Exit codes (every failure prints ``error: ...`` naming the file or
+argument):
+
+* 0 success;
+* 1 no face found in the video (or below ``--min-face-share``); nothing is
+  written;
+* 2 bad command line: an unknown detector, or a bad value (the message names
+  the argument): ``--batch-size``, ``--face-size``, ``--detect-every`` < 1;
+  ``--stride-sec``, ``--window-sec``, ``--box-scale`` <= 0 or not finite;
+  ``--min-face-share`` outside [0, 1]; ``--out-dir`` an existing file or
+  not creatable; ``--device`` not available;
+* 3 video or config missing / unreadable (or a config without a test
+  pipeline);
+* 4 checkpoint missing, refused (not loadable with ``weights_only=True``),
+  unreadable (empty, truncated, corrupt) or not matching the config.
 """
 import argparse
 import os.path as osp
@@ -23,35 +46,48 @@ EXIT_OK, EXIT_NO_FACE, EXIT_USAGE, EXIT_INPUT, EXIT_CHECKPOINT = 0, 1, 2, 3, 4
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    """Parse the command line."""
+    """Parse the command line; a bad value exits 2 naming the argument."""
     from mmhdf.apis import DETECTOR_HELP
+    from mmhdf.apis.cli_args import (int_at_least, output_dir,
+                                     positive_float, share, torch_device)
+    from mmhdf.apis.face_tracking import DEFAULT_MIN_FACE_SHARE
     parser = argparse.ArgumentParser(
         description='Dynamic facial expression recognition on a video',
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        epilog='Exit codes: 0 success; 1 no face (nothing written); 2 bad '
+        'command line; 3 video or config missing / unreadable; 4 checkpoint '
+        'missing, refused, unreadable or not matching the config.')
     parser.add_argument('video', help='input video file')
     parser.add_argument('config', help='recognizer config file')
     parser.add_argument(
         'checkpoint',
         help='checkpoint file (must load with torch.load(weights_only=True))')
-    parser.add_argument('--out-dir', default='demo_out',
-                        help='folder for the outputs')
+    parser.add_argument('--out-dir', default='demo_out', type=output_dir,
+                        help='folder for the outputs (created)')
     parser.add_argument('--detector', default='haar', help=DETECTOR_HELP)
     parser.add_argument(
-        '--window-sec', type=float, default=None,
-        help='window length in seconds (default: the sampler span for '
+        '--window-sec', type=positive_float, default=None,
+        help='window length in seconds, > 0 (default: the sampler span for '
         'SampleFrames configs, else 2 s)')
-    parser.add_argument('--stride-sec', type=float, default=0.5,
-                        help='step between windows in seconds')
-    parser.add_argument('--face-size', type=int, default=224,
+    parser.add_argument('--stride-sec', type=positive_float, default=0.5,
+                        help='step between windows in seconds, > 0')
+    parser.add_argument('--face-size', type=int_at_least(1), default=224,
                         help='side of the face crops fed to the test '
-                        'pipeline (DFEW crops are 224)')
-    parser.add_argument('--box-scale', type=float, default=1.25,
-                        help='margin factor around the detected face box')
-    parser.add_argument('--detect-every', type=int, default=1,
-                        help='run the detector on every k-th frame')
-    parser.add_argument('--batch-size', type=int, default=8,
-                        help='clips per forward pass')
-    parser.add_argument('--device', default='cpu', help='torch device')
+                        'pipeline (DFEW crops are 224), >= 1')
+    parser.add_argument('--box-scale', type=positive_float, default=1.25,
+                        help='margin factor around the detected face box, '
+                        '> 0')
+    parser.add_argument('--detect-every', type=int_at_least(1), default=1,
+                        help='run the detector on every k-th frame, >= 1')
+    parser.add_argument(
+        '--min-face-share', type=share, default=DEFAULT_MIN_FACE_SHARE,
+        help='the main face must be detected in at least this share of the '
+        'scanned frames (0..1; interpolated frames do not count), else the '
+        'video has no face: exit 1, nothing written')
+    parser.add_argument('--batch-size', type=int_at_least(1), default=8,
+                        help='clips per forward pass, >= 1')
+    parser.add_argument('--device', default='cpu', type=torch_device,
+                        help='torch device (must exist on this machine)')
     parser.add_argument('--no-video', action='store_true',
                         help='skip writing the annotated video')
     return parser.parse_args(argv)
@@ -61,41 +97,47 @@ def main(argv=None) -> int:
     """Run the demo; returns the exit code (see module docstring)."""
     args = parse_args(argv)
     from mmhdf.apis import (NoFaceError, VideoReadError, build_face_detector,
-                            load_recognizer, run_video_demo)
+                            get_test_pipeline_cfg, load_recognizer,
+                            parse_clip_spec, run_video_demo)
+    from mmhdf.apis.cv2_paths import display_path
+    from mmhdf.apis.inference import CheckpointError
     from mmhdf.compat import UnsafeCheckpointError
 
     def fail(code: int, msg: str) -> int:
         print(f'error: {msg}', file=sys.stderr)
         return code
 
+    video, config, checkpoint = (display_path(p) for p in (
+        args.video, args.config, args.checkpoint))
     if not osp.isfile(args.video):
-        return fail(EXIT_INPUT, f'video file not found: {args.video}')
+        return fail(EXIT_INPUT, f'video file not found: {video}')
     if not osp.isfile(args.config):
-        return fail(EXIT_INPUT, f'config file not found: {args.config}')
+        return fail(EXIT_INPUT, f'config file not found: {config}')
     if not osp.isfile(args.checkpoint):
-        return fail(EXIT_CHECKPOINT,
-                    f'checkpoint file not found: {args.checkpoint}')
+        return fail(EXIT_CHECKPOINT, f'checkpoint file not found: '
+                    f'{checkpoint}')
     try:
         detector = build_face_detector(args.detector)
     except (ValueError, FileNotFoundError) as err:
-        return fail(EXIT_USAGE, str(err))
+        return fail(EXIT_USAGE, f'--detector: {err}')
 
     t0 = time.time()
     from mmengine.config import Config
     try:
         cfg = Config.fromfile(args.config)
+        parse_clip_spec(get_test_pipeline_cfg(cfg))
     except Exception as err:  # noqa: BLE001  (any config error: report it)
-        return fail(EXIT_INPUT, f'cannot load config {args.config}: '
+        return fail(EXIT_INPUT, f'cannot load config {config}: '
                     f'{type(err).__name__}: {err}')
     try:
         model = load_recognizer(cfg, args.checkpoint, args.device)
-    except UnsafeCheckpointError as err:
-        return fail(EXIT_CHECKPOINT, str(err))
-    except RuntimeError as err:  # state dict mismatch (strict loading)
-        return fail(
-            EXIT_CHECKPOINT, f'checkpoint {args.checkpoint} does not match '
-            f'config {args.config}: {" ".join(str(err).split())[:400]}')
-    print(f'loaded {args.checkpoint} ({time.time() - t0:.1f}s)')
+    except (UnsafeCheckpointError, CheckpointError,
+            FileNotFoundError) as err:
+        return fail(EXIT_CHECKPOINT, display_path(str(err)))
+    except Exception as err:  # noqa: BLE001  (the model cannot be built)
+        return fail(EXIT_INPUT, f'cannot build the model of config {config}'
+                    f': {type(err).__name__}: {err}')
+    print(f'loaded {checkpoint} ({time.time() - t0:.1f}s)')
     try:
         result = run_video_demo(
             args.video,
@@ -108,7 +150,8 @@ def main(argv=None) -> int:
             box_scale=args.box_scale,
             detect_every=args.detect_every,
             batch_size=args.batch_size,
-            write_video=not args.no_video)
+            write_video=not args.no_video,
+            min_face_share=args.min_face_share)
     except NoFaceError as err:
         return fail(EXIT_NO_FACE, str(err))
     except VideoReadError as err:
@@ -120,7 +163,7 @@ def main(argv=None) -> int:
                         sorted(counts.items(), key=lambda kv: -kv[1]))
     print(f'{len(result.records)} window(s) -> {summary}')
     for kind, path in result.outputs.items():
-        print(f'  {kind:8s} {path}')
+        print(f'  {kind:8s} {display_path(path)}')
     print(f'done in {time.time() - t0:.1f}s')
     return EXIT_OK
 

@@ -20,6 +20,8 @@ from typing import Dict, Optional
 import cv2
 import numpy as np
 
+from .cv2_paths import cv2_input_path, display_path
+
 #: cascade short names -> file names in ``cv2.data.haarcascades``
 HAAR_CASCADES: Dict[str, str] = {
     'default': 'haarcascade_frontalface_default.xml',
@@ -89,12 +91,16 @@ class HaarFaceDetector(BaseFaceDetector):
             path = osp.join(cv2.data.haarcascades, HAAR_CASCADES[cascade])
         if not osp.isfile(path):
             raise FileNotFoundError(
-                f'Haar cascade {cascade!r} not found (looked for {path}); '
-                f'use one of {sorted(HAAR_CASCADES)} or an existing .xml file')
-        self.classifier = cv2.CascadeClassifier(path)
+                f'Haar cascade {display_path(cascade)!r} not found (looked '
+                f'for {display_path(path)}); use one of '
+                f'{sorted(HAAR_CASCADES)} or an existing .xml file')
+        with cv2_input_path(path) as safe:
+            self.classifier = cv2.CascadeClassifier(safe)
         if self.classifier.empty():
-            raise ValueError(f'{path} is not a valid OpenCV cascade file')
-        self.name = 'haar' if cascade == 'default' else f'haar:{cascade}'
+            raise ValueError(f'{display_path(path)} is not a valid OpenCV '
+                             'cascade file')
+        self.name = ('haar' if cascade == 'default' else
+                     f'haar:{display_path(cascade)}')
         self.max_side = max_side
         self.scale_factor = scale_factor
         self.min_neighbors = min_neighbors

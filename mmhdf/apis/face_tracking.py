@@ -6,6 +6,14 @@ largest summed ``sqrt(area)`` — the face that is big and present longest.
 Its boxes are linearly interpolated over frames without a detection,
 smoothed with a centred moving average, and held constant before its first
 and after its last detection.
+
+**Face share.** A video "has a face" only when the main track was *detected*
+in at least :data:`DEFAULT_MIN_FACE_SHARE` (30 %) of the frames the detector
+scanned (:attr:`FaceTrack.face_share`). Interpolated and held frames do not
+count: a textured wall that fools a Haar cascade in 2 of 75 frames would
+otherwise get a track interpolated over a second of video and emotion
+predictions for a face that is not there. The demo and
+``tools/data/face_crop.py`` expose the threshold as ``--min-face-share``.
 """
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
@@ -15,6 +23,10 @@ import numpy as np
 
 #: per-frame status codes of a :class:`FaceTrack`
 HELD, INTERPOLATED, DETECTED = 0, 1, 2
+
+#: smallest share of scanned frames in which the main face must be detected
+#: for a video to count as showing a face (see the module docstring)
+DEFAULT_MIN_FACE_SHARE = 0.3
 
 
 class NoFaceError(RuntimeError):
@@ -30,14 +42,34 @@ class FaceTrack:
         status (np.ndarray): Per frame, shape (T,), int8: ``DETECTED`` (2),
             ``INTERPOLATED`` (1, between two detections) or ``HELD`` (0,
             before the first / after the last detection).
+        num_tracks (int): Number of tracks the detections formed.
+        num_scanned (int): Frames the detector was run on (0: unknown, all
+            T frames are assumed).
     """
 
     boxes: np.ndarray
     status: np.ndarray
     num_tracks: int = field(default=1)
+    num_scanned: int = field(default=0)
 
     def __len__(self) -> int:
         return len(self.boxes)
+
+    @property
+    def num_detected(self) -> int:
+        """Frames in which the main face was detected."""
+        return int((self.status == DETECTED).sum())
+
+    @property
+    def face_share(self) -> float:
+        """Share of the scanned frames in which the main face was detected.
+
+        Returns:
+            float: ``num_detected / num_scanned`` in [0, 1] (0 for an empty
+            track).
+        """
+        scanned = self.num_scanned or len(self)
+        return min(1.0, self.num_detected / scanned) if scanned else 0.0
 
     @property
     def tracked(self) -> np.ndarray:

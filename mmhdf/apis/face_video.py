@@ -3,38 +3,78 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .cv2_paths import PathLike, as_str_path, display_path
 from .face_detection import BaseFaceDetector
 from .face_tracking import FaceTrack, NoFaceError, crop_face, track_main_face
 from .video import VideoInfo, VideoReadError, iter_frames, probe_video
 
+_DETECTOR_HINT = ('Use a video with a visible frontal face, or choose another '
+                  'detector (--detector none for already face-cropped '
+                  'videos, --detector fixed:x,y,w,h for a manual box).')
 
-def detect_main_face(video: str,
+
+def check_face_share(track: FaceTrack, min_face_share: float, video: str,
+                     detector_name: str) -> None:
+    """Apply the no-face rule (see :mod:`mmhdf.apis.face_tracking`).
+
+    Args:
+        track (FaceTrack): The main face track.
+        min_face_share (float): Smallest accepted
+            :attr:`FaceTrack.face_share`.
+        video (str): The video (for the message).
+        detector_name (str): The detector's spec (for the message).
+
+    Raises:
+        NoFaceError: If ``track.face_share < min_face_share``.
+    """
+    share = track.face_share
+    if share < min_face_share:
+        raise NoFaceError(
+            f'no face found in {display_path(video)}: detector '
+            f'"{detector_name}" found the main face in only '
+            f'{track.num_detected} of {track.num_scanned or len(track)} '
+            f'scanned frames ({share:.0%}), below the minimum face share '
+            f'{min_face_share:.0%} (--min-face-share {min_face_share:g}); '
+            'such sparse hits are false detections, not a face. '
+            + _DETECTOR_HINT)
+
+
+def detect_main_face(video: PathLike,
                      detector: BaseFaceDetector,
                      detect_every: int = 1,
                      max_gap_sec: float = 1.0,
                      smooth: int = 5,
-                     progress: Optional[Callable[[int], None]] = None
+                     progress: Optional[Callable[[int], None]] = None,
+                     min_face_share: float = 0.0
                      ) -> Tuple[FaceTrack, VideoInfo]:
     """Run the detector over a video and track its main face.
 
     Args:
-        video (str): The video file.
+        video (str | bytes | os.PathLike): The video file (any bytes).
         detector (BaseFaceDetector): See :func:`build_face_detector`.
         detect_every (int): Detect on every k-th frame only (boxes of the
             others are interpolated). Defaults to 1.
         max_gap_sec (float): A track may miss detections for this long.
         smooth (int): Box smoothing window in frames.
         progress (callable, optional): Called with each decoded frame index.
+        min_face_share (float): The main face must be detected in at least
+            this share of the scanned frames (see :func:`check_face_share`;
+            the demo and ``face_crop.py`` use
+            :data:`~mmhdf.apis.face_tracking.DEFAULT_MIN_FACE_SHARE`).
+            Defaults to 0 (any detection).
 
     Returns:
         tuple[FaceTrack, VideoInfo]: The main face's per-frame boxes (T
-        decoded frames) and the stream facts (``num_frames`` set to T).
+        decoded frames, ``num_scanned`` set) and the stream facts
+        (``num_frames`` set to T).
 
     Raises:
         VideoReadError: If the video cannot be read.
-        NoFaceError: If the detector finds no face; the message names the
-            video, the detector and the number of frames scanned.
+        NoFaceError: If the detector finds no face, or the main face in
+            fewer than ``min_face_share`` of the scanned frames; the message
+            names the video, the detector and the frame counts.
     """
+    video = as_str_path(video)
     info = probe_video(video)
     detections: Dict[int, np.ndarray] = {}
     num_frames = 0
@@ -45,23 +85,24 @@ def detect_main_face(video: str,
         if progress is not None:
             progress(idx)
     if num_frames == 0:
-        raise VideoReadError(f'video {video} has no decodable frame')
+        raise VideoReadError(
+            f'video {display_path(video)} has no decodable frame')
     info.num_frames = num_frames
     found = {t: b for t, b in detections.items() if len(b)}
     if not found:
         raise NoFaceError(
-            f'no face found in {video}: detector "{detector.name}" scanned '
-            f'{len(detections)} of {num_frames} frames and detected nothing. '
-            'Use a video with a visible frontal face, or choose another '
-            'detector (--detector none for already face-cropped videos, '
-            '--detector fixed:x,y,w,h for a manual box).')
+            f'no face found in {display_path(video)}: detector '
+            f'"{detector.name}" scanned {len(detections)} of {num_frames} '
+            'frames and detected nothing. ' + _DETECTOR_HINT)
     max_gap = max(1, int(round(max_gap_sec * info.fps)), 2 * detect_every)
     track = track_main_face(found, num_frames, max_gap=max_gap,
                             smooth=smooth if detector.tracks else 1)
+    track.num_scanned = len(detections)
+    check_face_share(track, min_face_share, video, detector.name)
     return track, info
 
 
-def extract_face_crops(video: str,
+def extract_face_crops(video: PathLike,
                        track: FaceTrack,
                        size: int = 224,
                        scale: float = 1.25,
@@ -69,7 +110,7 @@ def extract_face_crops(video: str,
     """Crop the tracked face out of the frames of a video.
 
     Args:
-        video (str): The video file (decoded again).
+        video (str | bytes | os.PathLike): The video file (decoded again).
         track (FaceTrack): Boxes for the T frames of the video.
         size (int): Crop side in pixels.
         scale (float): Margin factor around the face box.

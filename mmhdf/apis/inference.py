@@ -8,6 +8,7 @@ unchanged. Normalisation is left to the model's ``data_preprocessor``, fed
 through :meth:`BaseModel.test_step` exactly as in ``tools/test.py``.
 """
 import copy
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,68 @@ DFEW_CLASSES = ('Happy', 'Sad', 'Neutral', 'Angry', 'Surprise', 'Disgust',
 _LOADING = re.compile(
     r'(Init|Decode|Sample|SampleFrames|Sampler|Loader)$|^Load|^Open')
 _SAMPLERS = re.compile(r'(Sample|SampleFrames|Sampler)$')
+
+
+class CheckpointError(RuntimeError):
+    """A checkpoint cannot be used; the message names the file.
+
+    :class:`CheckpointReadError` (the file is empty, truncated or not a
+    checkpoint) and :class:`CheckpointMismatchError` (its weights do not fit
+    the config's model) tell the two cases apart. A file refused for its
+    pickle payload raises :class:`mmhdf.compat.UnsafeCheckpointError`
+    instead.
+    """
+
+
+class CheckpointReadError(CheckpointError):
+    """The checkpoint file is empty, truncated or not a checkpoint."""
+
+
+class CheckpointMismatchError(CheckpointError):
+    """The checkpoint's state dict does not fit the model."""
+
+
+def read_checkpoint(checkpoint: str) -> dict:
+    """Read a checkpoint file weights-only, with errors naming the file.
+
+    Args:
+        checkpoint (str): Checkpoint file.
+
+    Returns:
+        dict: The checkpoint (a state dict, or a dict holding
+        ``state_dict``).
+
+    Raises:
+        FileNotFoundError: If the file does not exist.
+        mmhdf.compat.UnsafeCheckpointError: If it needs full unpickling.
+        CheckpointReadError: If it cannot be read as a checkpoint (empty,
+            truncated, not a torch file, not a dict).
+    """
+    import mmhdf  # noqa: F401  (compat: weights-only checkpoint loader)
+    from mmengine.runner.checkpoint import _load_checkpoint
+
+    from mmhdf.compat import UnsafeCheckpointError
+    shown = os.fsencode(checkpoint).decode('utf-8', 'backslashreplace')
+    if os.path.isfile(checkpoint) and os.path.getsize(checkpoint) == 0:
+        raise CheckpointReadError(
+            f'cannot read checkpoint {shown}: the file is empty (0 bytes)')
+    try:
+        ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+    except (UnsafeCheckpointError, FileNotFoundError):
+        raise
+    except Exception as err:  # noqa: BLE001  (any decoder failure)
+        detail = ' '.join(str(err).split())[:300]
+        if shown in detail:  # the loader's own message names the file
+            raise CheckpointReadError(detail) from None
+        raise CheckpointReadError(
+            f'cannot read checkpoint {shown}: not a complete torch '
+            f'checkpoint (truncated or corrupt file?): '
+            f'{type(err).__name__}: {detail}') from None
+    if not isinstance(ckpt, dict):
+        raise CheckpointReadError(
+            f'cannot read checkpoint {shown}: it holds a '
+            f'{type(ckpt).__name__}, not a state dict')
+    return ckpt
 
 
 @dataclass
@@ -135,7 +198,9 @@ def load_recognizer(config: Union[str, Path, Config],
     The checkpoint goes through mmengine's loader, which ``import mmhdf``
     replaces with :func:`mmhdf.compat.safe_torch_load`: a file holding a
     pickle payload raises :class:`mmhdf.compat.UnsafeCheckpointError` and
-    the payload never runs.
+    the payload never runs. An empty, truncated or corrupt file raises
+    :class:`CheckpointReadError`, weights that do not fit the model
+    :class:`CheckpointMismatchError`; both name the file.
 
     Args:
         config (str | Path | Config): Config file or object.
@@ -149,7 +214,7 @@ def load_recognizer(config: Union[str, Path, Config],
     """
     import mmhdf  # noqa: F401  (compat: weights-only checkpoint loader)
     from mmengine.registry import init_default_scope
-    from mmengine.runner import load_checkpoint
+    from mmengine.runner.checkpoint import _load_checkpoint_to_model
     from mmaction.registry import MODELS
 
     cfg = config if isinstance(config, Config) else Config.fromfile(
@@ -161,9 +226,18 @@ def load_recognizer(config: Union[str, Path, Config],
     model = MODELS.build(model_cfg)
     dataset_meta = None
     if checkpoint is not None:
-        ckpt = load_checkpoint(model, checkpoint, map_location='cpu',
-                               strict=strict)
-        dataset_meta = (ckpt.get('meta') or {}).get('dataset_meta')
+        ckpt = read_checkpoint(checkpoint)
+        try:
+            _load_checkpoint_to_model(model, ckpt, strict=strict,
+                                      revise_keys=[(r'^module\.', '')])
+        except Exception as err:  # noqa: BLE001  (missing keys, shapes...)
+            raise CheckpointMismatchError(
+                f'checkpoint {checkpoint} does not match config '
+                f'{getattr(cfg, "filename", None) or "(in memory)"}: '
+                f'{" ".join(str(err).split())[:400]}') from None
+        meta = ckpt.get('meta')
+        dataset_meta = (meta if isinstance(meta, dict) else
+                        {}).get('dataset_meta')
     else:
         model.init_weights()
     model.cfg = cfg

@@ -8,7 +8,9 @@ import cv2
 import numpy as np
 import torch.nn as nn
 
+from .cv2_paths import PathLike, as_str_path, display_path
 from .face_detection import BaseFaceDetector
+from .face_tracking import DEFAULT_MIN_FACE_SHARE
 from .face_video import detect_main_face, extract_face_crops
 from .inference import (build_clip_pipeline, build_window_sampler,
                         get_class_names, get_test_pipeline_cfg,
@@ -36,10 +38,44 @@ class VideoDemoResult:
     class_names: List[str] = field(default_factory=list)
 
 
-def run_video_demo(video: str,
+def check_demo_args(window_sec: Optional[float], stride_sec: float,
+                    face_size: int, box_scale: float, detect_every: int,
+                    batch_size: int, min_face_share: float) -> None:
+    """Validate the numeric arguments of :func:`run_video_demo`.
+
+    Args:
+        window_sec (float, optional): > 0 or None.
+        stride_sec (float): > 0.
+        face_size (int): >= 1.
+        box_scale (float): > 0.
+        detect_every (int): >= 1.
+        batch_size (int): >= 1.
+        min_face_share (float): In [0, 1].
+
+    Raises:
+        ValueError: Naming the first bad argument.
+    """
+    checks = [
+        ('window_sec', window_sec, window_sec is None or window_sec > 0,
+         '> 0'),
+        ('stride_sec', stride_sec, stride_sec > 0, '> 0'),
+        ('face_size', face_size, face_size >= 1, '>= 1'),
+        ('box_scale', box_scale, box_scale > 0, '> 0'),
+        ('detect_every', detect_every, detect_every >= 1, '>= 1'),
+        ('batch_size', batch_size, batch_size >= 1, '>= 1'),
+        ('min_face_share', min_face_share, 0 <= min_face_share <= 1,
+         'in [0, 1]'),
+    ]
+    for name, value, ok, rule in checks:
+        # ``not ok`` is also True for NaN (every comparison is False)
+        if not ok or (value is not None and not np.isfinite(value)):
+            raise ValueError(f'{name} must be {rule}, got {value!r}')
+
+
+def run_video_demo(video: PathLike,
                    model: nn.Module,
                    detector: BaseFaceDetector,
-                   out_dir: str,
+                   out_dir: PathLike,
                    window_sec: Optional[float] = None,
                    stride_sec: float = 0.5,
                    face_size: int = 224,
@@ -47,19 +83,22 @@ def run_video_demo(video: str,
                    detect_every: int = 1,
                    batch_size: int = 8,
                    write_video: bool = True,
+                   min_face_share: float = DEFAULT_MIN_FACE_SHARE,
                    log=print) -> VideoDemoResult:
     """Run the whole demo on one video and write every output.
 
-    Outputs in ``out_dir`` (``<stem>`` is the video's file stem):
-    ``<stem>_windows.csv`` and ``<stem>_windows.json`` (per-window
-    probabilities), ``<stem>_annotated.mp4`` (box, label, probability bars)
-    and ``<stem>_timeline.png``.
+    Outputs in ``out_dir`` (``<stem>`` is the video's file stem, its bytes
+    kept as they are): ``<stem>_windows.csv`` and ``<stem>_windows.json``
+    (per-window probabilities), ``<stem>_annotated.mp4`` (box, label,
+    probability bars) and ``<stem>_timeline.png``. Nothing is written when
+    the video has no face.
 
     Args:
-        video (str): Input video.
+        video (str | bytes | os.PathLike): Input video; file names of any
+            bytes work (see :mod:`mmhdf.apis.cv2_paths`).
         model (nn.Module): From :func:`load_recognizer`.
         detector (BaseFaceDetector): Face detector.
-        out_dir (str): Output folder (created).
+        out_dir (str | bytes | os.PathLike): Output folder (created).
         window_sec (float, optional): Window length in seconds. None: the
             sampler's span ``clip_len * frame_interval`` frames for
             ``SampleFrames``-style configs, else 2 s. Frames are sampled in
@@ -71,24 +110,35 @@ def run_video_demo(video: str,
         detect_every (int): Run the detector on every k-th frame.
         batch_size (int): Clips per forward pass.
         write_video (bool): Write the annotated video.
+        min_face_share (float): The main face must be detected in at least
+            this share of the scanned frames, else the video has no face
+            (see :mod:`mmhdf.apis.face_tracking`). Defaults to 0.3.
         log (callable): Progress messages.
 
     Returns:
         VideoDemoResult: Records, output paths, probabilities, class names.
 
     Raises:
-        mmhdf.apis.NoFaceError: If no face is found.
+        ValueError: For a bad numeric argument (see
+            :func:`check_demo_args`).
+        mmhdf.apis.NoFaceError: If no face is found, or the main face in
+            fewer than ``min_face_share`` of the scanned frames.
         mmhdf.apis.VideoReadError: If the video cannot be read.
     """
+    check_demo_args(window_sec, stride_sec, face_size, box_scale,
+                    detect_every, batch_size, min_face_share)
+    video, out_dir = as_str_path(video), as_str_path(out_dir)
     pipeline_cfg = get_test_pipeline_cfg(model.cfg)
     spec = parse_clip_spec(pipeline_cfg)
     pipeline = build_clip_pipeline(pipeline_cfg)
 
-    track, info = detect_main_face(video, detector, detect_every=detect_every)
+    track, info = detect_main_face(video, detector, detect_every=detect_every,
+                                   min_face_share=min_face_share)
     fps = info.fps
     log(f'{info.num_frames} frames at {fps:.2f} fps, {info.width}x'
-        f'{info.height}; face detected in {(track.status == 2).sum()} frames'
-        f' ({track.num_tracks} track(s), main one kept)')
+        f'{info.height}; face detected in {track.num_detected} of '
+        f'{track.num_scanned} scanned frames ({track.face_share:.0%}; '
+        f'{track.num_tracks} track(s), main one kept)')
 
     if window_sec is None:
         if spec.frame_interval > 1:
@@ -124,15 +174,18 @@ def run_video_demo(video: str,
         json=osp.join(out_dir, f'{stem}_windows.json'),
         timeline=osp.join(out_dir, f'{stem}_timeline.png'))
     meta = dict(
-        video=osp.abspath(video), fps=fps, num_frames=info.num_frames,
-        width=info.width, height=info.height, detector=detector.name,
-        clip_len=spec.clip_len, window_frames=min(window, info.num_frames),
-        stride_frames=stride, classes=names,
-        face_frames_detected=int((track.status == 2).sum()),
-        config=getattr(model.cfg, 'filename', None))
+        video=display_path(osp.abspath(video)), fps=fps,
+        num_frames=info.num_frames, width=info.width, height=info.height,
+        detector=detector.name, clip_len=spec.clip_len,
+        window_frames=min(window, info.num_frames), stride_frames=stride,
+        classes=names, face_frames_detected=track.num_detected,
+        face_share=round(track.face_share, 4),
+        min_face_share=min_face_share,
+        config=(display_path(model.cfg.filename)
+                if getattr(model.cfg, 'filename', None) else None))
     write_predictions(records, out['csv'], out['json'], meta)
     plot_timeline(out['timeline'], windows, probs, names, fps,
-                  title=osp.basename(video))
+                  title=display_path(osp.basename(video)))
     if write_video:
         out['video'] = osp.join(out_dir, f'{stem}_annotated.mp4')
         render_annotated_video(video, out['video'], track, windows, probs,
@@ -156,6 +209,12 @@ def save_face_frames(crops: np.ndarray, folder: str, prefix: str,
     os.makedirs(folder, exist_ok=True)
     for i, crop in enumerate(crops, 1):
         path = osp.join(folder, f'{prefix}_{i:05d}.jpg')
-        if not cv2.imwrite(path, crop, [cv2.IMWRITE_JPEG_QUALITY, quality]):
-            raise OSError(f'cannot write {path}')
+        # encode in memory and write with Python: any bytes in ``folder``
+        ok, buf = cv2.imencode('.jpg', crop,
+                               [cv2.IMWRITE_JPEG_QUALITY, quality])
+        if not ok:
+            raise OSError(f'cannot encode frame {i} as JPEG for '
+                          f'{display_path(path)}')
+        with open(path, 'wb') as f:
+            f.write(buf.tobytes())
     return len(crops)

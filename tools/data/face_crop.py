@@ -23,18 +23,36 @@ common spelling or an official 1..7 id), from ``--labels-from-folders``
 (the first folder under ``IN_DIR`` names the class), or are left empty
 (unlabelled; the split then only lists the clips).
 
-Videos that cannot be read, have no face, or (``--min-face-ratio``) show the
-face in too few frames are skipped and reported.
+Videos that cannot be read or have no face are skipped and reported in
+``skipped.csv`` with the reason; one bad video never loses the batch (any
+error while processing it, even an unexpected one, skips only that video and
+the split file, ``id_map.csv`` and ``skipped.csv`` are always written). "No
+face" is the demo's rule: the main face must be *detected* in at least
+``--min-face-share`` (default 0.3) of the scanned frames (interpolated
+frames do not count), so a wall texture that fools the Haar cascade in a few
+frames is skipped instead of becoming a "face" clip. ``--min-face-ratio``
+additionally requires the face box (detected or interpolated) to cover a
+share of all frames.
+
+File names of any bytes work: OpenCV reads them through ASCII aliases
+(:mod:`mmhdf.apis.cv2_paths`); in ``id_map.csv``, ``skipped.csv`` and the
+console, bytes that are not UTF-8 are written as ``\\xNN`` so the files
+stay valid UTF-8.
 
 Exit codes: 0 at least one video was processed (skipped ones are listed in
-``skipped.csv``); 1 every video was skipped; 2 bad command line, input
-folder without videos, or a bad labels file.
+``skipped.csv``); 1 every video was skipped; 2 bad command line (a bad value
+names its argument: ``--size``, ``--detect-every``, ``--fold`` < 1,
+``--start-id`` < 0, ``--box-scale`` <= 0, ``--min-face-share`` /
+``--min-face-ratio`` outside [0, 1], ``--jpeg-quality`` outside [0, 100],
+``--split`` not a plain name, ``OUT_ROOT`` an existing file), input folder
+without videos, or a bad labels file.
 """
 import argparse
 import csv
 import os
 import os.path as osp
 import re
+import shutil
 import sys
 from typing import Dict, List, Optional, Tuple
 
@@ -108,24 +126,29 @@ def read_label_csv(path: str) -> Dict[str, int]:
         DFEW label 1..7.
 
     Raises:
-        LabelError: For a malformed row or label; the message names the
-            file and line.
+        LabelError: For an unreadable file, a byte that is not UTF-8, a
+            malformed row or label; the message names the file and line.
     """
+    from mmhdf.datasets.errors import DFERDatasetError
+    from mmhdf.datasets.split_files import read_split_lines
     labels: Dict[str, int] = {}
-    with open(path, newline='', encoding='utf-8-sig') as f:
-        for ln, row in enumerate(csv.reader(f), 1):
-            row = [c.strip() for c in row]
-            if not any(row):
-                continue
-            if len(row) < 2:
-                raise LabelError(f'{path}:{ln}: expected "video,label", got '
-                                 f'{",".join(row)!r}')
-            if ln == 1 and row[1].lower() == 'label':
-                continue
-            try:
-                labels[row[0].replace('\\', '/')] = to_dfew_label(row[1])
-            except LabelError as err:
-                raise LabelError(f'{path}:{ln}: {err}') from None
+    try:
+        lines = read_split_lines(path)
+    except DFERDatasetError as err:  # unreadable, or a byte not UTF-8
+        raise LabelError(f'labels file {err}') from None
+    for ln, row in enumerate(csv.reader(lines), 1):
+        row = [c.strip() for c in row]
+        if not any(row):
+            continue
+        if len(row) < 2:
+            raise LabelError(f'{path}:{ln}: expected "video,label", got '
+                             f'{",".join(row)!r}')
+        if ln == 1 and row[1].lower() == 'label':
+            continue
+        try:
+            labels[row[0].replace('\\', '/')] = to_dfew_label(row[1])
+        except LabelError as err:
+            raise LabelError(f'{path}:{ln}: {err}') from None
     return labels
 
 
@@ -155,35 +178,114 @@ def assign_ids(videos: List[str], start_id: int) -> List[int]:
     return list(range(start_id, start_id + len(videos)))
 
 
+def crop_video(args: argparse.Namespace, rel: str, clip_id: str, detector,
+               labels: Optional[Dict[str, int]], clip_root: str) -> str:
+    """Crop one video's main face into ``clip_root/<clip_id>/``.
+
+    Args:
+        args (argparse.Namespace): The parsed command line.
+        rel (str): The video, relative to ``args.in_dir``.
+        clip_id (str): Its 5-digit id.
+        detector (BaseFaceDetector): The face detector.
+        labels (dict[str, int], optional): From ``--labels``.
+        clip_root (str): ``OUT_ROOT/Clip/clip_SxS``.
+
+    Returns:
+        str: The DFEW label (``'1'`` .. ``'7'``, or ``''`` when unlabelled).
+
+    Raises:
+        LabelError: If the video has no usable label.
+        mmhdf.apis.NoFaceError: If it has no face (``--min-face-share``,
+            ``--min-face-ratio``).
+        mmhdf.apis.VideoReadError: If it cannot be read.
+    """
+    from mmhdf.apis import (NoFaceError, detect_main_face, extract_face_crops,
+                            save_face_frames)
+    label = ''
+    if labels is not None:
+        k = lookup_label(rel, labels)
+        if k is None:
+            raise LabelError(f'no label in {args.labels}')
+        label = str(k)
+    elif args.labels_from_folders:
+        if '/' not in rel:
+            raise LabelError('not inside a class folder')
+        label = str(to_dfew_label(rel.split('/', 1)[0]))
+    path = osp.join(args.in_dir, rel)
+    track, _ = detect_main_face(path, detector,
+                                detect_every=args.detect_every,
+                                min_face_share=args.min_face_share)
+    ratio = float(track.tracked.mean())
+    if ratio < args.min_face_ratio:
+        raise NoFaceError(f'face in only {ratio:.0%} of frames '
+                          f'(--min-face-ratio {args.min_face_ratio})')
+    crops = extract_face_crops(path, track, args.size, args.box_scale)
+    save_face_frames(crops, osp.join(clip_root, clip_id), clip_id,
+                     args.jpeg_quality)
+    return label
+
+
+def skip_reason(err: Exception) -> str:
+    """The ``skipped.csv`` reason for the error that skipped a video.
+
+    Args:
+        err (Exception): What :func:`crop_video` raised.
+
+    Returns:
+        str: ``no face: ...``, ``unreadable: ...``, ``label: ...`` or
+        ``error: <type>: ...`` for anything unexpected.
+    """
+    from mmhdf.apis import NoFaceError, VideoReadError
+    from mmhdf.apis.cv2_paths import display_path
+    msg = display_path(' '.join(str(err).split()))
+    if isinstance(err, NoFaceError):
+        # first sentence only: the hint about --detector is for the demo
+        return 'no face: ' + msg.split('. ')[0]
+    if isinstance(err, VideoReadError):
+        return f'unreadable: {msg}'
+    if isinstance(err, LabelError):
+        return f'label: {msg}'
+    return f'error: {type(err).__name__}: {msg}'
+
+
 def parse_args(argv=None) -> argparse.Namespace:
-    """Parse the command line."""
-    from mmhdf.apis import DETECTOR_HELP
+    """Parse the command line; a bad value exits 2 naming the argument."""
+    from mmhdf.apis import DEFAULT_MIN_FACE_SHARE, DETECTOR_HELP
+    from mmhdf.apis.cli_args import (int_at_least, int_in_range, output_dir,
+                                     plain_name, positive_float, share)
     parser = argparse.ArgumentParser(
         description='raw videos -> DFEW-style face-crop frame folders',
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument('in_dir', help='folder of raw videos (recursive)')
-    parser.add_argument('out_root', help='output dataset root')
+    parser.add_argument('out_root', type=output_dir,
+                        help='output dataset root (created)')
     group = parser.add_mutually_exclusive_group()
     group.add_argument('--labels', help='CSV "video,label"')
     group.add_argument('--labels-from-folders', action='store_true',
                        help='the first folder under IN_DIR is the class')
     parser.add_argument('--detector', default='haar', help=DETECTOR_HELP)
-    parser.add_argument('--size', type=int, default=224,
+    parser.add_argument('--size', type=int_at_least(1), default=224,
                         help='crop side; frames go to Clip/clip_SxS')
-    parser.add_argument('--box-scale', type=float, default=1.25,
-                        help='margin factor around the face box')
-    parser.add_argument('--detect-every', type=int, default=1,
+    parser.add_argument('--box-scale', type=positive_float, default=1.25,
+                        help='margin factor around the face box, > 0')
+    parser.add_argument('--detect-every', type=int_at_least(1), default=1,
                         help='run the detector on every k-th frame')
-    parser.add_argument('--min-face-ratio', type=float, default=0.0,
-                        help='skip videos whose face is detected or '
+    parser.add_argument(
+        '--min-face-share', type=share, default=DEFAULT_MIN_FACE_SHARE,
+        help='skip videos whose main face is detected in fewer than this '
+        'share of the scanned frames (the demo\'s no-face rule; '
+        'interpolated frames do not count)')
+    parser.add_argument('--min-face-ratio', type=share, default=0.0,
+                        help='also skip videos whose face is detected or '
                         'interpolated in fewer than this fraction of frames')
-    parser.add_argument('--split', default='test',
+    parser.add_argument('--split', default='test', type=plain_name,
                         help='split folder name (<split>(single-labeled))')
-    parser.add_argument('--fold', type=int, default=1,
+    parser.add_argument('--fold', type=int_at_least(1), default=1,
                         help='split file is set_<fold>.csv')
-    parser.add_argument('--start-id', type=int, default=1,
+    parser.add_argument('--start-id', type=int_at_least(0), default=1,
                         help='first id when stems are not integers')
-    parser.add_argument('--jpeg-quality', type=int, default=95)
+    parser.add_argument('--jpeg-quality', type=int_in_range(0, 100),
+                        default=95)
     parser.add_argument('--quiet', action='store_true',
                         help='no progress bar')
     return parser.parse_args(argv)
@@ -192,20 +294,19 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     """Run the conversion; returns the exit code (see module docstring)."""
     args = parse_args(argv)
-    from mmhdf.apis import (VIDEO_EXTENSIONS, NoFaceError, VideoReadError,
-                            build_face_detector, detect_main_face,
-                            extract_face_crops, save_face_frames)
+    from mmhdf.apis import VIDEO_EXTENSIONS, build_face_detector
+    from mmhdf.apis.cv2_paths import display_path
 
     def fail(msg: str) -> int:
         print(f'error: {msg}', file=sys.stderr)
         return EXIT_USAGE
 
     if not osp.isdir(args.in_dir):
-        return fail(f'input folder not found: {args.in_dir}')
+        return fail(f'input folder not found: {display_path(args.in_dir)}')
     videos = find_videos(args.in_dir, VIDEO_EXTENSIONS)
     if not videos:
         return fail(f'no video files ({", ".join(VIDEO_EXTENSIONS)}) under '
-                    f'{args.in_dir}')
+                    f'{display_path(args.in_dir)}')
     try:
         detector = build_face_detector(args.detector)
         labels = read_label_csv(args.labels) if args.labels else None
@@ -223,37 +324,15 @@ def main(argv=None) -> int:
         from mmengine.utils import ProgressBar
         progress = ProgressBar(len(videos), file=sys.stdout)
     for rel, vid in zip(videos, ids):
-        path = osp.join(args.in_dir, rel)
         clip_id = f'{vid:05d}'
         try:
-            label = ''
-            if labels is not None:
-                k = lookup_label(rel, labels)
-                if k is None:
-                    raise LabelError(f'no label in {args.labels}')
-                label = str(k)
-            elif args.labels_from_folders:
-                if '/' not in rel:
-                    raise LabelError('not inside a class folder')
-                label = str(to_dfew_label(rel.split('/', 1)[0]))
-            track, _ = detect_main_face(path, detector,
-                                        detect_every=args.detect_every)
-            ratio = float(track.tracked.mean())
-            if ratio < args.min_face_ratio:
-                raise NoFaceError(f'face in only {ratio:.0%} of frames '
-                                  f'(--min-face-ratio {args.min_face_ratio})')
-            crops = extract_face_crops(path, track, args.size, args.box_scale)
-            save_face_frames(crops, osp.join(clip_root, clip_id), clip_id,
-                             args.jpeg_quality)
+            label = crop_video(args, rel, clip_id, detector, labels,
+                               clip_root)
             rows.append((clip_id, label))
-            id_map.append((clip_id, rel))
-        except NoFaceError as err:
-            # first sentence only: the hint about --detector is for the demo
-            skipped.append((rel, 'no face: ' + str(err).split('. ')[0]))
-        except VideoReadError as err:
-            skipped.append((rel, f'unreadable: {err}'))
-        except LabelError as err:
-            skipped.append((rel, f'label: {err}'))
+            id_map.append((clip_id, display_path(rel)))
+        except Exception as err:  # noqa: BLE001  (one video, never the batch)
+            shutil.rmtree(osp.join(clip_root, clip_id), ignore_errors=True)
+            skipped.append((display_path(rel), skip_reason(err)))
         if progress is not None:
             progress.update()
     if progress is not None:
@@ -270,10 +349,12 @@ def main(argv=None) -> int:
     report = osp.join(args.out_root, 'skipped.csv')
     _write_csv(report, ('source', 'reason'), skipped)
 
-    print(f'{len(rows)} of {len(videos)} video(s) cropped to {clip_root}')
-    print(f'split file: {split_file}')
+    print(f'{len(rows)} of {len(videos)} video(s) cropped to '
+          f'{display_path(clip_root)}')
+    print(f'split file: {display_path(split_file)}')
     if skipped:
-        print(f'{len(skipped)} video(s) skipped (listed in {report}):')
+        print(f'{len(skipped)} video(s) skipped (listed in '
+              f'{display_path(report)}):')
         for rel, reason in skipped:
             print(f'  {rel}: {reason}')
     if not rows:
@@ -284,7 +365,7 @@ def main(argv=None) -> int:
 
 def _write_csv(path: str, header: Tuple[str, ...],
                rows: List[Tuple[str, str]]) -> None:
-    with open(path, 'w', newline='') as f:
+    with open(path, 'w', newline='', encoding='utf-8') as f:
         writer = csv.writer(f)
         writer.writerow(header)
         writer.writerows(rows)

@@ -1,0 +1,179 @@
+"""``argparse`` types for the demo and ``tools/data/face_crop.py``.
+
+Each type raises :class:`argparse.ArgumentTypeError`, so a bad value is a
+usage error (exit code 2) whose message names the argument, e.g.
+``argument --batch-size: must be an integer >= 1, got '0'``.
+"""
+import argparse
+import math
+import os
+import os.path as osp
+from typing import Callable, Optional
+
+from .cv2_paths import display_path
+
+
+def _number(text: str, kind: type) -> float:
+    try:
+        value = kind(text)
+    except ValueError:
+        what = 'an integer' if kind is int else 'a number'
+        raise argparse.ArgumentTypeError(
+            f'must be {what}, got {text!r}') from None
+    if kind is float and not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f'must be finite, got {text!r}')
+    return value
+
+
+def int_at_least(low: int) -> Callable[[str], int]:
+    """An integer ``>= low``.
+
+    Args:
+        low (int): Smallest accepted value.
+
+    Returns:
+        callable: The argparse type.
+    """
+
+    def parse(text: str) -> int:
+        value = _number(text, int)
+        if value < low:
+            raise argparse.ArgumentTypeError(
+                f'must be an integer >= {low}, got {text!r}')
+        return value
+
+    return parse
+
+
+def int_in_range(low: int, high: int) -> Callable[[str], int]:
+    """An integer in ``[low, high]``.
+
+    Args:
+        low (int): Smallest accepted value.
+        high (int): Largest accepted value.
+
+    Returns:
+        callable: The argparse type.
+    """
+
+    def parse(text: str) -> int:
+        value = _number(text, int)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f'must be an integer in [{low}, {high}], got {text!r}')
+        return value
+
+    return parse
+
+
+def positive_float(text: str) -> float:
+    """A finite number ``> 0``.
+
+    Args:
+        text (str): The command-line value.
+
+    Returns:
+        float: The value.
+    """
+    value = _number(text, float)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f'must be > 0, got {text!r}')
+    return value
+
+
+def share(text: str) -> float:
+    """A fraction in ``[0, 1]``.
+
+    Args:
+        text (str): The command-line value.
+
+    Returns:
+        float: The value.
+    """
+    value = _number(text, float)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(
+            f'must be a fraction in [0, 1], got {text!r}')
+    return value
+
+
+def output_dir(text: str) -> str:
+    """A folder that exists or can be created (not an existing file).
+
+    Args:
+        text (str): The command-line value.
+
+    Returns:
+        str: The path, unchanged.
+    """
+    if not text:
+        raise argparse.ArgumentTypeError('must be a folder, got an empty '
+                                         'path')
+    shown = display_path(text)
+    if osp.exists(text) and not osp.isdir(text):
+        raise argparse.ArgumentTypeError(
+            f'{shown} is an existing file, not a folder')
+    parent: Optional[str] = osp.abspath(text)
+    while parent and not osp.exists(parent):
+        up = osp.dirname(parent)
+        parent = None if up == parent else up
+    if parent is not None:
+        if not osp.isdir(parent):
+            raise argparse.ArgumentTypeError(
+                f'cannot create {shown}: {display_path(parent)} is a file, '
+                'not a folder')
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise argparse.ArgumentTypeError(
+                f'cannot create or write {shown}: {display_path(parent)} is '
+                'not writable')
+    return text
+
+
+def plain_name(text: str) -> str:
+    """A single path component (no ``/``, ``\\``, ``.`` or ``..``).
+
+    Args:
+        text (str): The command-line value.
+
+    Returns:
+        str: The name.
+    """
+    if (not text or text in ('.', '..') or '/' in text or '\\' in text
+            or '\0' in text):
+        raise argparse.ArgumentTypeError(
+            f'must be a plain name without path separators, got {text!r}')
+    return text
+
+
+def torch_device(text: str) -> str:
+    """A torch device string that exists on this machine.
+
+    Args:
+        text (str): e.g. ``cpu``, ``cuda``, ``cuda:1``.
+
+    Returns:
+        str: The device string.
+    """
+    import torch
+    try:
+        device = torch.device(text)
+    except (RuntimeError, ValueError):
+        raise argparse.ArgumentTypeError(
+            f'not a torch device: {text!r} (e.g. cpu, cuda, cuda:0)'
+        ) from None
+    if device.type == 'cuda':
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if count == 0:
+            raise argparse.ArgumentTypeError(
+                f'{text!r}: no CUDA device is available (use cpu)')
+        if device.index is not None and device.index >= count:
+            raise argparse.ArgumentTypeError(
+                f'{text!r}: only {count} CUDA device(s) available')
+    elif device.type != 'cpu':
+        backend = getattr(torch.backends, device.type, None)
+        available = getattr(backend, 'is_available', lambda: False)
+        if not available():
+            raise argparse.ArgumentTypeError(
+                f'{text!r}: device type {device.type} is not available here '
+                '(use cpu)')
+    return text
