@@ -14,7 +14,8 @@ from mmaction.datasets import BaseActionDataset
 from mmengine.logging import print_log
 
 from .errors import DFERDatasetError, SkipCounter
-from .frames import infer_template, list_frames, natural_key
+from .frames import (FrameFolderError, infer_template, list_frames,
+                     natural_key)
 from .label_presets import build_label_map, canonical_emotion, get_label_order
 
 Record = Dict[str, Any]
@@ -100,8 +101,12 @@ class BaseDFERDataset(BaseActionDataset):
             ``subset='val'`` returns the held-out part, ``'train'`` the rest.
         on_missing (str): ``'error'`` (default) raises
             :class:`DFERDatasetError` naming the split file and line when a
-            clip's frames or video are missing or too short; ``'skip'`` drops
-            such rows, counts them and logs a summary.
+            clip's frames or video are missing or too short, or its frame
+            folder is no readable folder (a regular file, a symbolic-link
+            loop); ``'skip'`` drops such rows, counts them and logs a
+            summary. Malformed rows (bad label, a clip path leaving the
+            media root, a byte that does not decode) are always errors; see
+            :mod:`mmhdf.datasets.split_files`.
         min_frames (int): fewer frames than this counts as missing media.
             Defaults to 1 (short clips are padded by the sampler).
         test_mode (bool): mmengine test mode.
@@ -226,7 +231,12 @@ class BaseDFERDataset(BaseActionDataset):
                 return None
             return sample
         frame_dir = rec['frame_dir']
-        names = list_frames(frame_dir)
+        try:
+            names = list_frames(frame_dir)
+        except FrameFolderError as err:
+            skip(f'frame folder {frame_dir} of clip {rec["clip_id"]} '
+                 f'{err.reason}', rec['ann_file'], rec['line'])
+            return None
         if names is None:
             skip(f'frame folder {frame_dir} of clip {rec["clip_id"]} not '
                  'found', rec['ann_file'], rec['line'])

@@ -9,12 +9,15 @@ from mmaction.registry import DATASETS
 from .base_dfer import BaseDFERDataset, Record
 from .errors import DFERDatasetError, SkipCounter
 from .label_presets import DFEW_OFFICIAL_ORDER
+from .split_files import check_clip_path, read_split_lines
 
 LABEL_FORMATS = ('auto', 'official', 'zero_based')
 _RESERVED = ('clip_id', 'label', 'label_name', 'frame_dir', 'filename',
              'total_frames', 'filename_tmpl', 'offset', 'frame_list',
              'start_index', 'modality', 'sample_idx', 'ann_file', 'line')
 _ID = re.compile(r'^(\d+)(?:\.(?:mp4|avi))?$', re.IGNORECASE)
+# a header cell: a column name, never a path
+_HEADER = re.compile(r'^[A-Za-z_][\w ]*$')
 
 
 @DATASETS.register_module()
@@ -111,15 +114,16 @@ class DFEWDataset(BaseDFERDataset):
 
     def _parse_records(self, ann_file: str,
                        skip: SkipCounter) -> List[Record]:
-        with open(ann_file, newline='', encoding='utf-8-sig') as f:
-            rows = [(i + 1, [c.strip() for c in row])
-                    for i, row in enumerate(csv.reader(f))]
+        lines = read_split_lines(ann_file)
+        rows = [(i + 1, [c.strip() for c in row])
+                for i, row in enumerate(csv.reader(lines))]
         rows = [(ln, r) for ln, r in rows if any(r)]
         if not rows:
             raise DFERDatasetError('empty split file', ann_file)
         extra_cols: List[str] = []
         first_ln, first = rows[0]
-        if len(first) >= 2 and not _ID.match(first[0]):
+        if len(first) >= 2 and _HEADER.match(first[0]) \
+                and not _ID.match(first[0]):
             # header row, e.g. ``video_name,label[,extra...]``
             extra_cols = [c for c in first[2:] if c]
             for c in extra_cols:
@@ -139,6 +143,8 @@ class DFEWDataset(BaseDFERDataset):
                     f'{2 + len(extra_cols)} comma-separated fields '
                     '(video_name,label' +
                     ''.join(',' + c for c in extra_cols) + ')', ann_file, ln)
+            check_clip_path(row[0], ann_file, ln, num_parts=1,
+                            what='video_name')
             m = _ID.match(row[0])
             if m is None:
                 raise DFERDatasetError(

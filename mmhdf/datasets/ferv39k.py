@@ -7,6 +7,7 @@ from mmaction.registry import DATASETS
 from .base_dfer import BaseDFERDataset, Record
 from .errors import DFERDatasetError, SkipCounter
 from .label_presets import canonical_emotion
+from .split_files import check_clip_path, read_split_lines
 
 
 @DATASETS.register_module()
@@ -87,39 +88,38 @@ class FERV39kDataset(BaseDFERDataset):
                        skip: SkipCounter) -> List[Record]:
         root = self._frames_root()
         records = []
-        with open(ann_file, encoding='utf-8-sig') as f:
-            for ln, raw in enumerate(f, start=1):
-                line = raw.strip()
-                if not line:
-                    continue
-                parts = line.split()
-                if len(parts) != 2:
-                    raise DFERDatasetError(
-                        f'malformed line {line!r}: expected '
-                        '"<Scene>/<Emotion>/<NNNN> <Emotion>" (space-'
-                        'separated, no header)', ann_file, ln)
-                rel, label = parts
-                comps = rel.strip('/').split('/')
-                if len(comps) != 3:
-                    raise DFERDatasetError(
-                        f'malformed clip path {rel!r}: expected '
-                        '<Scene>/<Emotion>/<NNNN>', ann_file, ln)
-                scene, folder_emotion, _ = comps
-                try:
-                    same = (canonical_emotion(folder_emotion)
-                            == canonical_emotion(label))
-                except KeyError:
-                    same = True  # the unknown word is reported below
-                if not same:
-                    raise DFERDatasetError(
-                        f'label {label!r} disagrees with the emotion folder '
-                        f'of {rel!r}', ann_file, ln)
-                records.append(
-                    dict(
-                        clip_id=rel.strip('/'),
-                        label_name=label,
-                        scene=scene,
-                        ann_file=ann_file,
-                        line=ln,
-                        frame_dir=osp.join(root, *comps)))
+        for ln, raw in enumerate(read_split_lines(ann_file), start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            parts = line.split()
+            if len(parts) != 2:
+                raise DFERDatasetError(
+                    f'malformed line {line!r}: expected '
+                    '"<Scene>/<Emotion>/<NNNN> <Emotion>" (space-'
+                    'separated, no header)', ann_file, ln)
+            rel, label = parts
+            comps = check_clip_path(rel, ann_file, ln)
+            if len(comps) != 3:
+                raise DFERDatasetError(
+                    f'malformed clip path {rel!r}: expected '
+                    '<Scene>/<Emotion>/<NNNN>', ann_file, ln)
+            scene, folder_emotion, _ = comps
+            try:
+                same = (canonical_emotion(folder_emotion)
+                        == canonical_emotion(label))
+            except KeyError:
+                same = True  # the unknown word is reported below
+            if not same:
+                raise DFERDatasetError(
+                    f'label {label!r} disagrees with the emotion folder '
+                    f'of {rel!r}', ann_file, ln)
+            records.append(
+                dict(
+                    clip_id='/'.join(comps),
+                    label_name=label,
+                    scene=scene,
+                    ann_file=ann_file,
+                    line=ln,
+                    frame_dir=osp.join(root, *comps)))
         return records

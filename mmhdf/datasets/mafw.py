@@ -6,6 +6,7 @@ from mmaction.registry import DATASETS
 
 from .base_dfer import BaseDFERDataset, Record
 from .errors import DFERDatasetError, SkipCounter
+from .split_files import check_clip_path, read_split_lines
 
 
 @DATASETS.register_module()
@@ -83,12 +84,10 @@ class MAFWDataset(BaseDFERDataset):
         if not osp.isfile(path):
             raise DFERDatasetError('MAFW caption file not found', path)
         caps = {}
-        try:
-            with open(path, encoding=self.caption_encoding) as f:
-                lines = f.read().splitlines()
-        except UnicodeDecodeError as e:
-            raise DFERDatasetError(
-                f'cannot decode as {self.caption_encoding}: {e}', path)
+        lines = [
+            raw.rstrip('\r\n')
+            for raw in read_split_lines(path, self.caption_encoding)
+        ]
         for ln, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -105,32 +104,32 @@ class MAFWDataset(BaseDFERDataset):
                        skip: SkipCounter) -> List[Record]:
         caps = self._read_captions() if self.with_captions else None
         records = []
-        with open(ann_file, encoding='utf-8-sig') as f:
-            for ln, raw in enumerate(f, start=1):
-                line = raw.strip()
-                if not line:
-                    continue
-                parts = line.split()
-                if len(parts) != 2:
-                    raise DFERDatasetError(
-                        f'malformed line {line!r}: expected "<NNNNN>.mp4 '
-                        '<label>"', ann_file, ln)
-                fname, label = parts
-                stem = osp.splitext(fname)[0]
-                if not stem.isdigit():
-                    raise DFERDatasetError(
-                        f'malformed clip name {fname!r}', ann_file, ln)
-                rec: Record = dict(
-                    clip_id=stem, label_name=label, ann_file=ann_file,
-                    line=ln)
-                if self.source == 'video':
-                    rec['filename'] = osp.join(self.data_root_abs,
-                                               self.video_dir, fname)
-                else:
-                    rec['frame_dir'] = osp.join(self.data_root_abs, 'data',
-                                                self.frames_variant, stem)
-                if caps is not None:
-                    zh, en = caps.get(fname, ('', ''))
-                    rec['caption_zh'], rec['caption_en'] = zh, en
-                records.append(rec)
+        for ln, raw in enumerate(read_split_lines(ann_file), start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            parts = line.split()
+            if len(parts) != 2:
+                raise DFERDatasetError(
+                    f'malformed line {line!r}: expected "<NNNNN>.mp4 '
+                    '<label>"', ann_file, ln)
+            fname, label = parts
+            check_clip_path(fname, ann_file, ln, num_parts=1,
+                            what='clip file')
+            stem = osp.splitext(fname)[0]
+            if not stem.isdigit():
+                raise DFERDatasetError(
+                    f'malformed clip name {fname!r}', ann_file, ln)
+            rec: Record = dict(
+                clip_id=stem, label_name=label, ann_file=ann_file, line=ln)
+            if self.source == 'video':
+                rec['filename'] = osp.join(self.data_root_abs,
+                                           self.video_dir, fname)
+            else:
+                rec['frame_dir'] = osp.join(self.data_root_abs, 'data',
+                                            self.frames_variant, stem)
+            if caps is not None:
+                zh, en = caps.get(fname, ('', ''))
+                rec['caption_zh'], rec['caption_en'] = zh, en
+            records.append(rec)
         return records

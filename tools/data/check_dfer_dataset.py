@@ -5,14 +5,17 @@ For every split file row it reports
 
 * **missing** clips: the frame folder (or mp4) does not exist or holds no
   frames;
-* **unreadable** clips: a frame (or the video) cannot be decoded;
+* **unreadable** clips: a frame (or the video) cannot be decoded, or the
+  frame folder is no readable folder (a regular file, a symbolic-link loop);
 * **short** clips: fewer frames than ``--clip-len`` (padded by the sampler,
   so only reported; ``--fail-on-short`` makes them problems);
 * **gaps**: frame numbering with holes (informational).
 
-A malformed split file (bad row, unknown label) is reported with its file
-and line. The exit code is 0 when no problems were found, 1 otherwise
-(2 for a malformed split file).
+A malformed split file (bad row, unknown label, a clip path leaving the
+media root, a byte that does not decode) is reported with its file and line
+(:mod:`mmhdf.datasets.split_files`); the tool never stops on a raw
+``OSError`` / ``UnicodeDecodeError``. The exit code is 0 when no problems
+were found, 1 otherwise (2 for a malformed split file).
 
 Examples::
 
@@ -29,6 +32,7 @@ import sys
 from typing import Dict, List, Optional
 
 import cv2
+import numpy as np
 
 DATASETS = ('dfew', 'ferv39k', 'mafw')
 
@@ -71,30 +75,41 @@ def _dataset(args, split: str, fold: Optional[int]):
 
 
 def _readable_frame(path: str) -> bool:
-    img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    # decode from bytes: cv2.imread crashes on file names that are not UTF-8
+    try:
+        with open(path, 'rb') as f:
+            data = np.frombuffer(f.read(), np.uint8)
+    except OSError:
+        return False
+    if data.size == 0:
+        return False
+    img = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
     return img is not None and img.size > 0
 
 
 def _video_frames(path: str) -> Optional[int]:
-    try:
-        import decord
-        vr = decord.VideoReader(path)
-        n = len(vr)
-        vr[n - 1]
-        return n
-    except Exception:  # noqa: BLE001 - any decoder failure is "unreadable"
-        cap = cv2.VideoCapture(path)
-        ok, _ = cap.read()
-        n = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) if ok else None
-        cap.release()
-        return n
+    # OpenCV / decord get an ASCII alias of names that are not UTF-8
+    from mmhdf.apis.cv2_paths import cv2_input_path
+    with cv2_input_path(path) as safe:
+        try:
+            import decord
+            vr = decord.VideoReader(safe)
+            n = len(vr)
+            vr[n - 1]
+            return n
+        except Exception:  # noqa: BLE001 - any decoder failure: unreadable
+            cap = cv2.VideoCapture(safe)
+            ok, _ = cap.read()
+            n = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) if ok else None
+            cap.release()
+            return n
 
 
 def check_split(args, split: str, fold: Optional[int]) -> Dict:
     """Check one split file; returns a report dict."""
     from mmhdf.datasets.errors import DFERDatasetError, SkipCounter
-    from mmhdf.datasets.frames import (infer_template, list_frames,
-                                       natural_key)
+    from mmhdf.datasets.frames import (FrameFolderError, infer_template,
+                                       list_frames, natural_key)
     report = dict(split=split, fold=fold, rows=0, ok=0, missing=[],
                   unreadable=[], short=[], gaps=[], error=None)
     try:
@@ -118,7 +133,11 @@ def check_split(args, split: str, fold: Optional[int]) -> Dict:
                 report['unreadable'].append(f'{where}: {rec["filename"]}')
                 continue
         else:
-            names = list_frames(rec['frame_dir'], use_cache=False)
+            try:
+                names = list_frames(rec['frame_dir'], use_cache=False)
+            except FrameFolderError as err:
+                report['unreadable'].append(f'{where}: {err}')
+                continue
             if not names:
                 state = 'not found' if names is None else 'no frames'
                 report['missing'].append(
