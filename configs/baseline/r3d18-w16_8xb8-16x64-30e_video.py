@@ -17,7 +17,9 @@ train_pipeline = [
     dict(type='Resize', scale=(64, 64), keep_ratio=False),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
+    dict(type='PackActionInputs',
+         meta_keys=('img_shape', 'img_key', 'video_id', 'timestamp',
+                    'filename'))
 ]
 val_pipeline = [
     dict(type='DecordInit'),
@@ -26,7 +28,9 @@ val_pipeline = [
     dict(type='Resize', scale=(-1, 72)),
     dict(type='CenterCrop', crop_size=64),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
+    dict(type='PackActionInputs',
+         meta_keys=('img_shape', 'img_key', 'video_id', 'timestamp',
+                    'filename'))
 ]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))

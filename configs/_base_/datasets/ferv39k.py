@@ -30,14 +30,18 @@ train_pipeline = [
     dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4,
          hue=0.0),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs', algorithm_keys=('scene', ))
+    dict(type='PackActionInputs', algorithm_keys=('scene', ),
+         meta_keys=('img_shape', 'img_key', 'video_id', 'timestamp',
+                    'clip_id'))
 ]
 val_pipeline = [
     dict(type='DFERUniformSample', clip_len=clip_len, test_mode=True),
     dict(type='DFERFrameDecode'),
     dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs', algorithm_keys=('scene', ))
+    dict(type='PackActionInputs', algorithm_keys=('scene', ),
+         meta_keys=('img_shape', 'img_key', 'video_id', 'timestamp',
+                    'clip_id'))
 ]
 test_pipeline = val_pipeline
 

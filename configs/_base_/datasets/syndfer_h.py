@@ -31,14 +31,18 @@ train_pipeline = [
     dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs', algorithm_keys=('domain', ))
+    dict(type='PackActionInputs', algorithm_keys=('domain', ),
+         meta_keys=('img_shape', 'img_key', 'video_id', 'timestamp',
+                    'clip_id'))
 ]
 val_pipeline = [
     dict(type='DFERUniformSample', clip_len=clip_len, test_mode=True),
     dict(type='DFERFrameDecode'),
     dict(type='Resize', scale=(input_size, input_size), keep_ratio=False),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs', algorithm_keys=('domain', ))
+    dict(type='PackActionInputs', algorithm_keys=('domain', ),
+         meta_keys=('img_shape', 'img_key', 'video_id', 'timestamp',
+                    'clip_id'))
 ]
 test_pipeline = val_pipeline
 

@@ -18,7 +18,9 @@ train_pipeline = [
     dict(type='Resize', scale=(112, 112), keep_ratio=False),
     dict(type='Flip', flip_ratio=0.5),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
+    dict(type='PackActionInputs',
+         meta_keys=('img_shape', 'img_key', 'video_id', 'timestamp',
+                    'filename'))
 ]
 val_pipeline = [
     dict(type='DecordInit'),
@@ -27,7 +29,9 @@ val_pipeline = [
     dict(type='Resize', scale=(-1, 128)),
     dict(type='CenterCrop', crop_size=112),
     dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
+    dict(type='PackActionInputs',
+         meta_keys=('img_shape', 'img_key', 'video_id', 'timestamp',
+                    'filename'))
 ]
 test_pipeline = val_pipeline
 
