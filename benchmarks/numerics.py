@@ -25,8 +25,9 @@ WAR / UAR per recipe.
     python benchmarks/numerics.py --recipes v2 --perturbations native-2t avx2-2t
 
 ``v1`` is the recipe as released in mmhdf 0.1 (paper DAM fusion, the
-weighted ``g`` of DSM scaling, β = 0.1), expressed as overrides of today's
-config; ``v2`` is today's main-job recipe. Finished runs are reused.
+weighted ``g`` of DSM scaling, β = 0.1:
+``configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu_v1.py``); ``v2`` is
+today's main-job recipe. Finished runs are reused.
 Writes ``benchmarks/results/numerics/numerics.{json,md}``.
 """
 import argparse
@@ -44,10 +45,7 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py'
 
 RECIPES: Dict[str, Dict] = {
-    'v1': dict(config=CONFIG, options=[
-        'model.backbone.dam_cfg.fusion_norm=none',
-        'custom_hooks.0.grad_source=weighted', 'custom_hooks.0.alpha=10.0',
-        'custom_hooks.0.beta=0.1']),
+    'v1': dict(config=CONFIG.replace('_cpu.py', '_cpu_v1.py'), options=[]),
     'v2': dict(config=CONFIG, options=[]),
 }
 PERTURBATIONS: Dict[str, Dict[str, str]] = {
@@ -200,7 +198,7 @@ def main() -> None:
     spreads = {recipe: spread(rs) for recipe, rs in runs.items()}
     protocol = (
         'SynDFER-H (benchmark seed 0), main-job recipe '
-        f'{osp.basename(CONFIG)} (v1 = mmhdf 0.1 settings as overrides), '
+        f'{osp.basename(CONFIG)} (v1 = its mmhdf 0.1 form, *_v1.py), '
         'best-validation-UAR checkpoint; perturbations '
         f'{args.perturbations} (environment: {PERTURBATIONS}); training '
         f'seeds {args.seeds}; machine {cpu_model()} ({os.cpu_count()} cores)')
