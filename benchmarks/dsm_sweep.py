@@ -56,6 +56,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument('--seeds', nargs='+', type=int, default=[0, 1])
     p.add_argument('--grad-source', default='deweighted')
     p.add_argument('--no-baseline', action='store_true')
+    p.add_argument('--no-train', action='store_true',
+                   help='only summarise the runs that have finished')
     p.add_argument('--data', default='data/syndfer_h')
     p.add_argument('--bench-seed', type=int, default=0)
     p.add_argument('--out', default='benchmarks/results/dsm_sweep')
@@ -176,14 +178,19 @@ def main() -> None:
                          DSM, opts, f'{args.grad_source}_beta{beta:g}'))
     for name, config, opts, tag in settings:
         for seed in args.seeds:
-            print(f'[dsm_sweep] {name} seed {seed}', flush=True)
             work = osp.join(args.work_root, tag, f'seed{seed}')
+            if args.no_train and not osp.isfile(
+                    osp.join(work, 'sweep_run.json')):
+                continue
+            print(f'[dsm_sweep] {name} seed {seed}', flush=True)
             runs.setdefault(name, []).append(
                 run_one(config, opts, args.data, work, seed))
+    seeds = {name: [r['seed'] for r in rs] for name, rs in runs.items()}
     protocol = (f'SynDFER-H (benchmark seed {args.bench_seed}), split val '
                 '(selection only; test splits not evaluated); R3D-18 width '
                 '16, 8x64^2, 6 epochs, batch 16, AdamW lr 2e-3, no SAM, no '
-                f'DAM; seeds {args.seeds}; best = max over epochs of val UAR, '
+                f'DAM; seeds per setting {seeds}; best = max over epochs of '
+                'val UAR, '
                 'mean over seeds; λ_SC, g, share = medians over logged '
                 f'iterations and seeds; {machine_line()}')
     summary = summarise(runs)
