@@ -21,17 +21,17 @@ detection.
 UTF-8): OpenCV gets ASCII aliases (:mod:`mmhdf.apis.cv2_paths`), messages
 show such bytes as ``\\xNN``.
 
-Exit codes (every failure prints ``error: ...`` naming the file or
-argument):
+Exit codes (every failure prints one ``error:`` line naming the file or
+the argument, never a traceback):
 
 * 0 success;
 * 1 no face found in the video (or below ``--min-face-share``); nothing is
   written;
 * 2 bad command line: an unknown detector, or a bad value (the message names
-  the argument): ``--batch-size``, ``--face-size``, ``--detect-every`` < 1;
-  ``--stride-sec``, ``--window-sec``, ``--box-scale`` <= 0 or not finite;
-  ``--min-face-share`` outside [0, 1]; ``--out-dir`` an existing file or
-  not creatable; ``--device`` not available;
+  the argument): ``--batch-size`` or ``--detect-every`` < 1, ``--face-size``
+  outside 1..1024, ``--stride-sec``, ``--window-sec`` or ``--box-scale``
+  <= 0 or not finite, ``--min-face-share`` outside [0, 1], ``--out-dir`` an
+  existing file or not creatable, ``--device`` not available here;
 * 3 video or config missing / unreadable (or a config without a test
   pipeline);
 * 4 checkpoint missing, refused (not loadable with ``weights_only=True``),
@@ -48,7 +48,8 @@ EXIT_OK, EXIT_NO_FACE, EXIT_USAGE, EXIT_INPUT, EXIT_CHECKPOINT = 0, 1, 2, 3, 4
 def parse_args(argv=None) -> argparse.Namespace:
     """Parse the command line; a bad value exits 2 naming the argument."""
     from mmhdf.apis import DETECTOR_HELP
-    from mmhdf.apis.cli_args import (int_at_least, output_dir,
+    from mmhdf.apis.cli_args import (MAX_FACE_SIZE, int_at_least,
+                                     int_in_range, output_dir,
                                      positive_float, share, torch_device)
     from mmhdf.apis.face_tracking import DEFAULT_MIN_FACE_SHARE
     parser = argparse.ArgumentParser(
@@ -71,9 +72,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         'SampleFrames configs, else 2 s)')
     parser.add_argument('--stride-sec', type=positive_float, default=0.5,
                         help='step between windows in seconds, > 0')
-    parser.add_argument('--face-size', type=int_at_least(1), default=224,
+    parser.add_argument('--face-size', type=int_in_range(1, MAX_FACE_SIZE),
+                        default=224,
                         help='side of the face crops fed to the test '
-                        'pipeline (DFEW crops are 224), >= 1')
+                        f'pipeline (DFEW crops are 224), 1..{MAX_FACE_SIZE}')
     parser.add_argument('--box-scale', type=positive_float, default=1.25,
                         help='margin factor around the detected face box, '
                         '> 0')

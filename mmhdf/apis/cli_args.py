@@ -12,6 +12,10 @@ from typing import Callable, Optional
 
 from .cv2_paths import display_path
 
+#: largest face-crop side the CLIs accept: crops of every needed frame are
+#: held in memory (DFEW's are 224)
+MAX_FACE_SIZE = 1024
+
 
 def _number(text: str, kind: type) -> float:
     try:

@@ -97,6 +97,7 @@ def test_min_face_share_documented(capsys):
     (['--batch-size', '0'], '--batch-size'),
     (['--batch-size', 'two'], '--batch-size'),
     (['--face-size', '0'], '--face-size'),
+    (['--face-size', '100000'], '--face-size'),
     (['--detect-every', '0'], '--detect-every'),
     (['--box-scale', '-1'], '--box-scale'),
     (['--box-scale', 'inf'], '--box-scale'),

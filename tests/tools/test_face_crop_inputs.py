@@ -97,6 +97,7 @@ def test_wall_texture_is_skipped_as_no_face(tmp_path, capsys):
 
 @pytest.mark.parametrize('extra,arg', [
     (['--size', '0'], '--size'),
+    (['--size', '5000'], '--size'),
     (['--box-scale', '-1'], '--box-scale'),
     (['--box-scale', 'nan'], '--box-scale'),
     (['--detect-every', '0'], '--detect-every'),

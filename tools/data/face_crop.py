@@ -41,11 +41,12 @@ stay valid UTF-8.
 
 Exit codes: 0 at least one video was processed (skipped ones are listed in
 ``skipped.csv``); 1 every video was skipped; 2 bad command line (a bad value
-names its argument: ``--size``, ``--detect-every``, ``--fold`` < 1,
-``--start-id`` < 0, ``--box-scale`` <= 0, ``--min-face-share`` /
-``--min-face-ratio`` outside [0, 1], ``--jpeg-quality`` outside [0, 100],
-``--split`` not a plain name, ``OUT_ROOT`` an existing file), input folder
-without videos, or a bad labels file.
+names its argument: ``--size`` outside 1..1024, ``--detect-every`` or
+``--fold`` < 1, ``--start-id`` < 0, ``--box-scale`` <= 0 or not finite,
+``--min-face-share`` / ``--min-face-ratio`` outside [0, 1],
+``--jpeg-quality`` outside [0, 100], ``--split`` not a plain name,
+``OUT_ROOT`` an existing file), input folder without videos, or a bad labels
+file (unreadable, not UTF-8, bad row: named with its line).
 """
 import argparse
 import csv
@@ -251,8 +252,9 @@ def skip_reason(err: Exception) -> str:
 def parse_args(argv=None) -> argparse.Namespace:
     """Parse the command line; a bad value exits 2 naming the argument."""
     from mmhdf.apis import DEFAULT_MIN_FACE_SHARE, DETECTOR_HELP
-    from mmhdf.apis.cli_args import (int_at_least, int_in_range, output_dir,
-                                     plain_name, positive_float, share)
+    from mmhdf.apis.cli_args import (MAX_FACE_SIZE, int_at_least,
+                                     int_in_range, output_dir, plain_name,
+                                     positive_float, share)
     parser = argparse.ArgumentParser(
         description='raw videos -> DFEW-style face-crop frame folders',
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -264,7 +266,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     group.add_argument('--labels-from-folders', action='store_true',
                        help='the first folder under IN_DIR is the class')
     parser.add_argument('--detector', default='haar', help=DETECTOR_HELP)
-    parser.add_argument('--size', type=int_at_least(1), default=224,
+    parser.add_argument('--size', type=int_in_range(1, MAX_FACE_SIZE),
+                        default=224,
                         help='crop side; frames go to Clip/clip_SxS')
     parser.add_argument('--box-scale', type=positive_float, default=1.25,
                         help='margin factor around the face box, > 0')
