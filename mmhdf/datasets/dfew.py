@@ -16,8 +16,9 @@ _RESERVED = ('clip_id', 'label', 'label_name', 'frame_dir', 'filename',
              'total_frames', 'filename_tmpl', 'offset', 'frame_list',
              'start_index', 'modality', 'sample_idx', 'ann_file', 'line')
 _ID = re.compile(r'^(\d+)(?:\.(?:mp4|avi))?$', re.IGNORECASE)
-# a header cell: a column name, never a path
-_HEADER = re.compile(r'^[A-Za-z_][\w ]*$')
+# a header cell is a column name, never a path: a first row whose first
+# cell is a path is a data row (and checked as one), not a header to drop
+_PATHLIKE = re.compile(r'[/\\]|\.\.')
 
 
 @DATASETS.register_module()
@@ -122,8 +123,8 @@ class DFEWDataset(BaseDFERDataset):
             raise DFERDatasetError('empty split file', ann_file)
         extra_cols: List[str] = []
         first_ln, first = rows[0]
-        if len(first) >= 2 and _HEADER.match(first[0]) \
-                and not _ID.match(first[0]):
+        if len(first) >= 2 and not _ID.match(first[0]) \
+                and not _PATHLIKE.search(first[0]):
             # header row, e.g. ``video_name,label[,extra...]``
             extra_cols = [c for c in first[2:] if c]
             for c in extra_cols:

@@ -197,3 +197,14 @@ def test_check_clip_path_accepts():
         'Crime', 'Angry', '0063']
     assert check_clip_path('Crime/Angry/0063/', 'f', 1) == [
         'Crime', 'Angry', '0063']
+
+
+def test_dfew_first_row_path_is_not_taken_for_a_header(tmp_path):
+    """A header-less DFEW split starting with a traversal row: refused on
+    line 1, not silently dropped as a "header"."""
+    c = _dfew(tmp_path)
+    c.write([b'../00001,1', b'00002,2'])
+    with pytest.raises(DFERDatasetError) as exc:
+        c.build()
+    assert str(exc.value).startswith(f"{c.ann}:1: video_name '../00001' "
+                                     'leaves the media root')
