@@ -1,9 +1,12 @@
 #!/usr/bin/env python
 """Test an mmhdf / mmaction2 recognizer (mmaction2's test CLI + mmhdf).
 
-The checkpoint is loaded with ``torch.load(weights_only=True)``: a file that
-carries a pickle payload is refused and its payload never runs. Prints the
-metrics (WAR = ``acc/top1`` / ``dfer/WAR``, UAR = ``acc/mean1`` /
+The checkpoint (a path or a URL) is loaded with
+``torch.load(weights_only=True)``: a file that carries a pickle payload is
+refused and its payload never runs. A checkpoint whose parameter names or
+shapes do not match the model is refused, listing the first mismatches,
+unless ``--allow-partial`` is given (the protocol line then says so). Prints
+the metrics (WAR = ``acc/top1`` / ``dfer/WAR``, UAR = ``acc/mean1`` /
 ``dfer/UAR``) with the protocol they were measured under.
 """
 import argparse
@@ -19,10 +22,13 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
-from mmhdf.compat import UnsafeCheckpointError, trust_checkpoint  # noqa: E402
+from mmhdf.compat import trust_checkpoint  # noqa: E402
 from mmhdf.compat.dist_cpu import finish_distributed  # noqa: E402
+from mmhdf.utils.cfg_option_types import check_cfg_options  # noqa: E402
 from mmhdf.utils.config_checks import check_config  # noqa: E402
 from mmhdf.utils.report import format_metrics  # noqa: E402
+from mmhdf.utils.run_errors import (REFUSALS, load_report,  # noqa: E402
+                                    set_allow_partial)
 
 
 def parse_args() -> argparse.Namespace:
@@ -33,7 +39,7 @@ def parse_args() -> argparse.Namespace:
     """
     parser = argparse.ArgumentParser(description='Test a recognizer')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('checkpoint', help='checkpoint file or URL')
     parser.add_argument('--work-dir', help='the dir to save metrics/logs')
     parser.add_argument('--dump', type=str,
                         help='dump predictions to a pickle file (.pkl)')
@@ -42,6 +48,11 @@ def parse_args() -> argparse.Namespace:
         '--trust-checkpoint', action='store_true',
         help='allow full unpickling of CHECKPOINT (only for legacy files you '
         'wrote yourself; never for files from elsewhere)')
+    parser.add_argument(
+        '--allow-partial', action='store_true',
+        help='test even if the checkpoint\'s parameter names or shapes do '
+        'not all match the model (refused by default); the protocol line '
+        'then reports the partial load')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override settings in the config, key=value pairs')
@@ -58,10 +69,11 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     """Entry point."""
     args = parse_args()
-    if not osp.isfile(args.checkpoint):
+    if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
         sys.exit(f'error: checkpoint {args.checkpoint!r} does not exist')
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
+        check_cfg_options(cfg, args.cfg_options, args.config)
         cfg.merge_from_dict(args.cfg_options)
     cfg.launcher = args.launcher
     if args.work_dir is not None:
@@ -84,18 +96,20 @@ def main() -> None:
         vis = cfg.default_hooks.setdefault(
             'visualization', dict(type='VisualizationHook'))
         vis.update(enable=True, out_dir=args.show_dir)
+    set_allow_partial(cfg, args.allow_partial)
     check_config(cfg, args.config, phase='test')
     if args.trust_checkpoint:
         trust_checkpoint(args.checkpoint)
     runner = Runner.from_cfg(cfg)
     try:
         metrics = runner.test()
-    except UnsafeCheckpointError as err:
-        sys.exit(f'error: {err}')
+    except REFUSALS as err:
+        sys.exit(f'error: {type(err).__name__}: {err}')
     if not is_main_process():
         finish_distributed()
         return
-    print(format_metrics(metrics, cfg, split='test'))
+    print(format_metrics(metrics, cfg, split='test',
+                         load=load_report(runner)))
     out = osp.join(cfg.work_dir, 'test_metrics.json')
     with open(out, 'w') as f:
         json.dump({k: float(v) if isinstance(v, (int, float)) else v

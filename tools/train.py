@@ -2,9 +2,14 @@
 """Train an mmhdf / mmaction2 recognizer (mmaction2's train CLI + mmhdf).
 
 Same arguments as mmaction2's ``tools/train.py``; ``import mmhdf`` comes first
-so the compatibility fixes and mmhdf's modules are in place. Extra flag:
+so the compatibility fixes and mmhdf's modules are in place. Extra flags:
 ``--trust-checkpoint`` opts in to full unpickling of the ``--resume`` /
-``load_from`` file (legacy checkpoints only; mmhdf checkpoints never need it).
+``load_from`` file (legacy checkpoints only; mmhdf checkpoints never need it);
+``--allow-partial`` lets ``load_from`` load a checkpoint whose parameter names
+or shapes do not all match the model (refused otherwise).
+
+Refusals (unsafe, truncated or mismatching checkpoint, work dir in use) end
+the run with ``error: <Kind>: <message>`` and exit status 1.
 """
 import argparse
 import os
@@ -19,7 +24,9 @@ from mmengine.runner import Runner  # noqa: E402
 
 from mmhdf.compat import trust_checkpoint  # noqa: E402
 from mmhdf.compat.dist_cpu import finish_distributed  # noqa: E402
+from mmhdf.utils.cfg_option_types import check_cfg_options  # noqa: E402
 from mmhdf.utils.config_checks import check_config  # noqa: E402
+from mmhdf.utils.run_errors import REFUSALS, set_allow_partial  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -55,6 +62,10 @@ def parse_args() -> argparse.Namespace:
         '--trust-checkpoint', action='store_true',
         help='allow full unpickling of the --resume / load_from file '
         '(only for legacy checkpoints you wrote yourself)')
+    parser.add_argument(
+        '--allow-partial', action='store_true',
+        help='let load_from load a checkpoint whose parameter names or '
+        'shapes do not all match the model (refused by default)')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override settings in the config, key=value pairs')
@@ -122,13 +133,18 @@ def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
+        check_cfg_options(cfg, args.cfg_options, args.config)
         cfg.merge_from_dict(args.cfg_options)
     cfg = merge_args(cfg, args)
+    set_allow_partial(cfg, args.allow_partial)
     check_config(cfg, args.config)
     if args.trust_checkpoint and cfg.get('load_from'):
         trust_checkpoint(cfg.load_from)
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    try:
+        runner.train()
+    except REFUSALS as err:
+        sys.exit(f'error: {type(err).__name__}: {err}')
     finish_distributed()
 
 

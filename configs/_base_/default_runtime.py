@@ -7,12 +7,20 @@ custom_imports = dict(imports=['mmhdf'], allow_failed_imports=False)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10, ignore_last=False),
     # DFERMetric: dfer/WAR, dfer/UAR (%); checkpoints are selected by the
-    # validation UAR (never by the test split).
+    # validation UAR (never by the test split). SafeCheckpointHook is
+    # mmengine's CheckpointHook (same arguments) with crash-safe saving:
+    # atomic writes, old files deleted only after the new one is complete,
+    # and --resume falling back to the newest complete checkpoint.
     checkpoint=dict(
-        type='CheckpointHook', interval=1, max_keep_ckpts=2,
+        type='SafeCheckpointHook', interval=1, max_keep_ckpts=2,
         save_best='dfer/UAR', rule='greater'),
     # Keeps every checkpoint loadable with torch.load(weights_only=True).
     plain_checkpoint=dict(type='PlainCheckpointHook'),
+    # A checkpoint whose parameter names / shapes do not match the model is
+    # refused (load_from, tools/test.py, --resume); --allow-partial opts in.
+    strict_load=dict(type='StrictLoadHook', allow_partial=False),
+    # One training per work dir: a second one fails naming pid and host.
+    workdir_lock=dict(type='WorkDirLockHook'),
     # Per-epoch reseeding: a resumed run replays its epoch bit-exactly.
     epoch_seed=dict(type='EpochSeedHook'),
     # Stops at the first NaN / Inf loss, naming iteration and samples.
@@ -24,6 +32,12 @@ default_hooks = dict(
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'))
+    # Timeout (seconds) of every collective operation: a rank that stalls
+    # (hung data loader or file system, crashed peer) ends the whole job
+    # after 5 minutes, instead of torch's defaults of 30 minutes (gloo, the
+    # CPU backend) / 10 minutes (nccl). Raise it only if one rank
+    # legitimately works alone for longer while the others wait (e.g. rank 0
+    # building a dataset cache): --cfg-options env_cfg.dist_cfg.timeout=1800.
+    dist_cfg=dict(backend='nccl', timeout=300))
 
 randomness = dict(seed=0, deterministic=False)

@@ -9,6 +9,10 @@ Applied once by ``import mmhdf`` (and therefore by
   paths, ``http(s)://``, ``torchvision://``, ``open-mmlab://``, ...);
 * :mod:`.plain_state` / :mod:`.plain_checkpoint_hook` — checkpoints written
   by mmhdf runs hold only tensors and plain types;
+* :mod:`.safe_checkpoint_hook` — crash-safe saving (atomic files, old files
+  deleted only after the new one is complete) and resume fallback;
+* :mod:`.strict_load` — a checkpoint that does not match the model is
+  refused instead of loaded partially with a warning;
 * :mod:`.dist_cpu` — mmengine's distributed launch on CPU-only hosts (gloo).
 """
 from .checkpoint import (UnsafeCheckpointError, is_trusted,
@@ -30,7 +34,10 @@ def apply_compat() -> None:
     install_drn_stub()
     register_safe_loader()
     patch_cpu_distributed()
-    from . import plain_checkpoint_hook  # noqa: F401  (registers the hook)
+    # register the hooks (selected by mmhdf's base runtime config only)
+    from . import plain_checkpoint_hook  # noqa: F401
+    from . import safe_checkpoint_hook  # noqa: F401
+    from . import strict_load  # noqa: F401
     _applied = True
 
 

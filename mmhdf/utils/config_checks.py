@@ -90,6 +90,16 @@ def accepted_args(cls: type) -> Tuple[Optional[Set[str]], List[str]]:
     return None, required
 
 
+def _registry_names(registry: Any) -> Set[str]:
+    """Names registered in ``registry`` and its parents (what ``get``
+    finds without a scope prefix)."""
+    names: Set[str] = set()
+    while registry is not None:
+        names.update(registry.module_dict)
+        registry = getattr(registry, 'parent', None)
+    return names
+
+
 def _lookup(registry: Any, type_: Any) -> Optional[type]:
     if not isinstance(type_, str):
         return type_ if callable(type_) else None
@@ -128,7 +138,7 @@ def _check_pipeline(pipeline: Any, where: str, filename: str,
             raise ConfigError(
                 f'{filename}: {what}: unknown transform type '
                 f'{t["type"]!r}'
-                f'{_suggest(str(t["type"]), TRANSFORMS.module_dict)}.')
+                f'{_suggest(str(t["type"]), _registry_names(TRANSFORMS))}.')
         _check_args(t, cls, what, filename)
         if loader != 'train_dataloader' and t.get('on_corrupt') == 'skip':
             raise ConfigError(
@@ -147,7 +157,7 @@ def _check_dataset(ds: Any, where: str, filename: str, loader: str) -> None:
     if cls is None:
         raise ConfigError(
             f'{filename}: {where}: unknown dataset type {type_!r}'
-            f'{_suggest(str(type_), DATASETS.module_dict)}.')
+            f'{_suggest(str(type_), _registry_names(DATASETS))}.')
     _check_args(ds, cls, f'{where} (type={cls.__name__})', filename)
     _check_pipeline(_get(ds, 'pipeline'), where, filename, loader)
 
@@ -162,6 +172,176 @@ def _check_not_empty(path: str, where: str, filename: str) -> None:
                 'samples).')
 
 
+def _check_registered(cfg: Any, registry: Any, kind: str, what: str,
+                      filename: str) -> Optional[type]:
+    """Type registered (did-you-mean otherwise) and arguments accepted."""
+    if not hasattr(cfg, 'get') or 'type' not in cfg:
+        return None
+    cls = _lookup(registry, cfg['type'])
+    if cls is None:
+        raise ConfigError(
+            f'{filename}: {what}: unknown {kind} type {cfg["type"]!r}'
+            f'{_suggest(str(cfg["type"]), _registry_names(registry))}.')
+    if isinstance(cls, type):
+        _check_args(cfg, cls, f'{what} (type={cls.__name__})', filename)
+    return cls
+
+
+def _forwards_kwargs(cls: type) -> bool:
+    """Whether ``cls.__init__`` takes ``**kwargs`` that no parent
+    ``__init__`` consumes (they are forwarded elsewhere, e.g. EMAHook's to
+    its EMA model)."""
+    for klass in cls.__mro__:
+        init = vars(klass).get('__init__')
+        if init is None:
+            continue
+        if klass is object:
+            return True
+        try:
+            params = inspect.signature(init).parameters.values()
+        except (TypeError, ValueError):
+            return True
+        if not any(p.kind is p.VAR_KEYWORD for p in params):
+            return False
+    return True
+
+
+def _hook_extra_args(hook: Any, cls: type) -> Optional[Set[str]]:
+    """Arguments a hook's ``**kwargs`` may carry, or None if unknown.
+
+    ``CheckpointHook`` passes them to ``Runner.save_checkpoint``, which
+    takes none beyond those the hook sets itself; ``EMAHook`` passes them to
+    its ``ema_type`` model.
+    """
+    from mmengine.hooks import CheckpointHook, EMAHook
+    if issubclass(cls, CheckpointHook):
+        return set()
+    if issubclass(cls, EMAHook):
+        from mmaction.registry import MODELS
+        ema = _lookup(MODELS, _get(hook, 'ema_type',
+                                   'ExponentialMovingAverage'))
+        names = accepted_args(ema)[0] if isinstance(ema, type) else None
+        return None if names is None else names - {'model'}
+    return None if _forwards_kwargs(cls) else set()
+
+
+def _check_hook(hook: Any, what: str, filename: str) -> None:
+    from mmaction.registry import HOOKS
+    if not hasattr(hook, 'get') or 'type' not in hook:
+        return
+    cls = _lookup(HOOKS, hook['type'])
+    if cls is None:
+        raise ConfigError(
+            f'{filename}: {what}: unknown hook type {hook["type"]!r}'
+            f'{_suggest(str(hook["type"]), _registry_names(HOOKS))}.')
+    if not isinstance(cls, type):
+        return
+    extra = _hook_extra_args(hook, cls)
+    if extra is None:
+        return  # **kwargs go somewhere this check cannot see
+    accepted, required = accepted_args(cls)
+    accepted = (accepted or set()) | extra
+    what = f'{what} (type={cls.__name__})'
+    for key in sorted(k for k in hook.keys()
+                      if k != 'type' and not k.startswith('_')):
+        if key not in accepted:
+            raise ConfigError(
+                f'{filename}: {what}: {cls.__name__} has no argument '
+                f'{key!r}{_suggest(key, accepted)}; accepted: '
+                f'{", ".join(sorted(accepted))}.')
+    for key in required:
+        if key not in hook:
+            raise ConfigError(
+                f'{filename}: {what}: {cls.__name__} needs {key!r}, which '
+                'the config does not set.')
+
+
+def _check_hooks(cfg: Config, filename: str) -> None:
+    for name, hook in (cfg.get('default_hooks') or {}).items():
+        _check_hook(hook, f'default_hooks.{name}', filename)
+    for i, hook in enumerate(cfg.get('custom_hooks') or []):
+        _check_hook(hook, f'custom_hooks[{i}]', filename)
+
+
+def _metric_cfgs(evaluator: Any) -> List[Any]:
+    if evaluator is None:
+        return []
+    if isinstance(evaluator, (list, tuple)):
+        return list(evaluator)
+    if hasattr(evaluator, 'get') and 'metrics' in evaluator:
+        metrics = evaluator['metrics']
+        return list(metrics) if isinstance(metrics, (list, tuple)) else [
+            metrics]
+    return [evaluator]
+
+
+def _check_evaluator(cfg: Config, name: str, filename: str) -> List[
+        Tuple[Any, type]]:
+    from mmaction.registry import METRICS
+    built = []
+    for i, metric in enumerate(_metric_cfgs(cfg.get(name))):
+        what = name if not isinstance(cfg.get(name), (list, tuple)) \
+            else f'{name}[{i}]'
+        cls = _check_registered(metric, METRICS, 'metric', what, filename)
+        if isinstance(cls, type):
+            built.append((metric, cls))
+    return built
+
+
+def _check_save_best(cfg: Config, metrics: List[Tuple[Any, type]],
+                     filename: str) -> None:
+    """``save_best`` must name a key the validation evaluator produces."""
+    from .metric_names import produced_keys
+    hook = (cfg.get('default_hooks') or {}).get('checkpoint')
+    save_best = _get(hook, 'save_best')
+    if not save_best or not metrics:
+        return
+    keys = [save_best] if isinstance(save_best, str) else list(save_best)
+    exact: Set[str] = set()
+    patterns: List[str] = []
+    for metric, cls in metrics:
+        known = produced_keys(metric, cls)
+        if known is None:
+            return  # a metric whose keys are unknown may produce it
+        exact |= known[0]
+        patterns += list(known[1])
+    for key in keys:
+        if key == 'auto' or key in exact or key.startswith(tuple(patterns)):
+            continue
+        produced = ', '.join(sorted(exact) + [f'{p}<name>' for p in patterns])
+        raise ConfigError(
+            f'{filename}: default_hooks.checkpoint.save_best={key!r} is not '
+            f'a metric the val evaluator produces{_suggest(key, exact)}; it '
+            f'produces: {produced}.')
+
+
+def check_hooks_and_evaluators(cfg: Config, filename: str = '<config>',
+                               phase: str = 'train') -> None:
+    """Check hooks, evaluators and ``save_best`` before the first iteration.
+
+    Hook and metric types must be registered and their arguments accepted
+    (e.g. ``default_hooks.checkpoint.save_bset`` is an unknown argument of
+    ``CheckpointHook``: mmengine would only fail when it first saves, after
+    an epoch). In training with validation, ``save_best`` must be a key the
+    val evaluator produces (``dfer/UARR`` → did you mean ``dfer/UAR``).
+
+    Args:
+        cfg (Config): The config.
+        filename (str): The config file, for messages.
+        phase (str): ``'train'`` or ``'test'``.
+
+    Raises:
+        ConfigError: On the first problem found.
+    """
+    _check_hooks(cfg, filename)
+    if phase == 'test':
+        _check_evaluator(cfg, 'test_evaluator', filename)
+        return
+    metrics = _check_evaluator(cfg, 'val_evaluator', filename)
+    if cfg.get('val_cfg') is not None and cfg.get('val_dataloader'):
+        _check_save_best(cfg, metrics, filename)
+
+
 def check_config(cfg: Config, filename: str = '<config>',
                  phase: str = 'train') -> None:
     """Check the parts of a config that commonly go wrong.
@@ -173,8 +353,9 @@ def check_config(cfg: Config, filename: str = '<config>',
     ``ann_file`` is not empty; that the dataset type and every pipeline
     transform type are registered (with a "did you mean" suggestion), that
     their arguments exist in the class signatures (following ``**kwargs``)
-    and required ones are set; and that ``on_corrupt='skip'`` appears only
-    in the training pipeline.
+    and required ones are set; that ``on_corrupt='skip'`` appears only
+    in the training pipeline; and hooks, evaluators and ``save_best`` (see
+    :func:`check_hooks_and_evaluators`).
 
     Args:
         cfg (Config): The config.
@@ -212,3 +393,4 @@ def check_config(cfg: Config, filename: str = '<config>',
                         'not exist.')
                 _check_not_empty(path, f'{name}.dataset', filename)
             _check_dataset(ds, f'{name}.dataset', filename, name)
+    check_hooks_and_evaluators(cfg, filename, phase)

@@ -69,15 +69,24 @@ def find_checkpoints(work_dir: str) -> Dict[str, str]:
     Raises:
         FileNotFoundError: If the run left no best checkpoint.
     """
-    best = sorted(glob.glob(osp.join(work_dir, 'best_dfer_UAR_epoch_*.pth')))
+    best = sorted(glob.glob(osp.join(work_dir, 'best_dfer_UAR_epoch_*.pth')),
+                  key=_epoch_of)
     if not best:
         raise FileNotFoundError(
             f'no best_dfer_UAR_epoch_*.pth in {work_dir}: did validation run '
             'with DFERMetric and save_best="dfer/UAR"?')
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         last = f.read().strip()
-    epoch = int(best[-1].rsplit('_epoch_', 1)[1].split('.')[0])
-    return dict(best_val_UAR=best[-1], last_epoch=last, best_epoch=epoch)
+    # Two best files exist only if a run died between writing the new best
+    # and deleting the old one: the newer (higher epoch) is the best so far.
+    return dict(best_val_UAR=best[-1], last_epoch=last,
+                best_epoch=_epoch_of(best[-1]))
+
+
+def _epoch_of(path: str) -> int:
+    """The epoch number in ``..._epoch_<N>.pth`` (compared as a number:
+    epoch 12 is newer than epoch 9)."""
+    return int(path.rsplit('_epoch_', 1)[1].split('.')[0])
 
 
 def build_run_config(config: str, data_root: str, work_dir: str,

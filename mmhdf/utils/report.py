@@ -1,10 +1,14 @@
 """Format metrics together with the protocol they were measured under.
 
 Every number mmhdf prints names its protocol: dataset, fold / split file,
-frame variant, checkpoint-selection rule and seed.
+frame variant, test views (clips x crops), clip length, input size,
+checkpoint-selection rule, seed and, when known, whether the checkpoint
+loaded strictly or partially.
 """
 import os.path as osp
 from typing import Any, Dict, Mapping, Optional
+
+from .eval_views import describe_views
 
 # Metric keys that mean WAR / UAR, in order of preference, with the factor
 # that turns them into % (DFERMetric reports %, mmaction2's AccMetric
@@ -39,16 +43,20 @@ def selection_rule(checkpoint: Optional[str]) -> str:
     return f'given checkpoint {name}'
 
 
-def describe_protocol(cfg: Any, split: str = 'test') -> Dict[str, str]:
+def describe_protocol(cfg: Any, split: str = 'test',
+                      load: Optional[Any] = None) -> Dict[str, str]:
     """Collect the protocol fields of an evaluation from its config.
 
     Args:
         cfg: The mmengine config used for the evaluation.
         split (str): ``'test'`` or ``'val'``.
+        load (LoadReport, optional): How the checkpoint matched the model
+            (:class:`mmhdf.compat.strict_load.LoadReport`); adds a
+            ``loading`` field (``strict`` / ``PARTIAL (allowed: ...)``).
 
     Returns:
-        dict: ``dataset``, ``split``, ``frames_variant``, ``selection``,
-        ``seed``.
+        dict: ``dataset``, ``split``, ``frames_variant``, ``views``,
+        ``clip_len``, ``input``, ``selection``, ``seed`` (and ``loading``).
     """
     loader = cfg.get(f'{split}_dataloader') or {}
     ds = loader.get('dataset', {}) if hasattr(loader, 'get') else {}
@@ -59,28 +67,33 @@ def describe_protocol(cfg: Any, split: str = 'test') -> Dict[str, str]:
     fold = ds.get('fold')
     split_name = ds.get('split') or ds.get('ann_file') or split
     randomness = cfg.get('randomness') or {}
-    return {
+    proto = {
         'dataset': f'{name}' + (f' fold {fold}' if fold is not None else ''),
         'split': str(split_name),
         'frames_variant': str(ds.get('frames_variant', 'n/a')),
+        **describe_views(ds.get('pipeline')),
         'selection': selection_rule(cfg.get('load_from')),
         'seed': str(randomness.get('seed', 'unset')),
     }
+    if load is not None:
+        proto['loading'] = load.describe()
+    return proto
 
 
 def format_metrics(metrics: Mapping[str, Any], cfg: Any,
-                   split: str = 'test') -> str:
+                   split: str = 'test', load: Optional[Any] = None) -> str:
     """Render WAR / UAR (and every other metric) with the protocol.
 
     Args:
         metrics (Mapping): Metric name → value, as returned by the Runner.
         cfg: The config used.
         split (str): The evaluated split (``'test'`` / ``'val'``).
+        load (LoadReport, optional): How the checkpoint matched the model.
 
     Returns:
         str: A markdown block: a protocol line and a metric table.
     """
-    proto = describe_protocol(cfg, split)
+    proto = describe_protocol(cfg, split, load)
     head = ('protocol: ' + '; '.join(f'{k}={v}' for k, v in proto.items()))
     war, uar = _pick(metrics, WAR_KEYS), _pick(metrics, UAR_KEYS)
     lines = [head, '', '| metric | value |', '|---|---|']

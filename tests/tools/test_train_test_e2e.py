@@ -88,7 +88,52 @@ def test_test_tool_prints_war_uar_with_protocol(trained, r3d_opts, tmp_path):
     assert '| WAR (%) |' in res.stdout and '| UAR (%) |' in res.stdout
     assert 'selection=best validation dfer/UAR (epoch ' in res.stdout
     assert 'seed=0' in res.stdout
+    assert ('views=1 (1 clip x 1 crop); clip_len=8; input=32x32; '
+            in res.stdout), res.stdout
+    assert 'loading=strict' in res.stdout
     assert osp.isfile(tmp_path / 'test_metrics.json')
+
+
+def _wider(opts: list) -> list:
+    """The same run options for a model twice as wide (other shapes)."""
+    return [o for o in opts if not o.startswith((
+        'model.backbone.base_channels=', 'model.cls_head.in_channels='))] + [
+        'model.backbone.base_channels=16', 'model.cls_head.in_channels=128']
+
+
+def test_test_tool_refuses_mismatching_checkpoint(trained, r3d_opts,
+                                                  tmp_path):
+    ckpt = osp.join(trained, 'epoch_2.pth')
+    res = run(['tools/test.py', R3D_CFG, ckpt, '--work-dir',
+               str(tmp_path / 'strict'), '--cfg-options', *_wider(r3d_opts)])
+    assert res.returncode == 1, res.stderr[-3000:]
+    err = res.stderr
+    assert (f'error: CheckpointMismatchError: Checkpoint {ckpt} does not '
+            'match the model (0 missing, 0 unexpected, ') in err, err[-3000:]
+    assert ('shape mismatches: backbone.conv1.conv.weight checkpoint '
+            '[8, 3, 3, 7, 7] vs model [16, 3, 3, 7, 7]') in err
+    assert '--allow-partial' in err
+    assert 'Traceback' not in err
+    assert '| WAR (%) |' not in res.stdout
+
+    res = run(['tools/test.py', R3D_CFG, ckpt, '--allow-partial',
+               '--work-dir', str(tmp_path / 'partial'), '--cfg-options',
+               *_wider(r3d_opts)])
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert 'loading=PARTIAL (allowed: 0 missing, 0 unexpected, ' in \
+        res.stdout, res.stdout
+
+
+def test_train_load_from_refuses_mismatching_checkpoint(trained, r3d_opts,
+                                                        tmp_path):
+    ckpt = osp.join(trained, 'epoch_2.pth')
+    work = str(tmp_path / 'work')
+    res = run(['tools/train.py', R3D_CFG, '--work-dir', work,
+               '--cfg-options', *_wider(r3d_opts), f'load_from={ckpt}'])
+    assert res.returncode == 1, res.stderr[-3000:]
+    assert (f'error: CheckpointMismatchError: Checkpoint {ckpt} does not '
+            'match the model') in res.stderr, res.stderr[-3000:]
+    assert 'Epoch(train)' not in res.stdout + res.stderr
 
 
 def test_resume_continues_interrupted_run(tmp_path, r3d_opts):
