@@ -33,6 +33,8 @@ from .checkpoint_integrity import (CheckpointCorruptError,
 from .plain_state import decode_plain_state
 
 TRUST_ENV = 'MMHDF_TRUSTED_CHECKPOINTS'
+# torch.load's RuntimeError messages for a truncated / damaged file
+_CORRUPT_MARKERS = ('zip archive', 'unexpected EOF', 'corrupted')
 _trusted: Set[str] = set()
 
 
@@ -139,8 +141,8 @@ def safe_torch_load(filename: str,
             unsafe_message(source, first, filename)) from None
     except (EOFError, RuntimeError) as err:
         text = str(err).strip().splitlines()
-        if isinstance(err, RuntimeError) and not (
-                text and 'zip archive' in text[0]):
+        if isinstance(err, RuntimeError) and not (text and any(
+                m in text[0] for m in _CORRUPT_MARKERS)):
             raise
         raise CheckpointCorruptError(corrupt_message(
             source, text[0] if text else 'unexpected end of file',

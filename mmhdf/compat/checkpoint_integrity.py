@@ -13,8 +13,6 @@ import zipfile
 from typing import Optional
 
 _ZIP_MAGIC = b'PK\x03\x04'
-# torch.save's pre-1.6 format starts with a pickled protocol-2 long.
-_LEGACY_MAGIC = b'\x80\x02\x8a'
 
 
 class CheckpointCorruptError(RuntimeError):
@@ -35,8 +33,8 @@ def checkpoint_problem(path: str, verify_crc: bool = False) -> Optional[str]:
     Returns:
         str or None: A short reason (``'missing'``, ``'empty file'``,
         ``'truncated: the zip archive has no central directory'``, ...), or
-        None when the file is complete (or in a format this check cannot
-        judge, e.g. a pre-1.6 torch file that is whole enough to start).
+        None when the file is complete or not a zip archive (a pre-1.6
+        torch file, or no checkpoint at all: ``torch.load`` judges those).
     """
     if not osp.isfile(path):
         return 'missing'
@@ -45,10 +43,9 @@ def checkpoint_problem(path: str, verify_crc: bool = False) -> Optional[str]:
         return 'empty file'
     with open(path, 'rb') as f:
         head = f.read(4)
-    if head.startswith(_LEGACY_MAGIC):
-        return None  # legacy format: torch.load reports its own errors
     if head != _ZIP_MAGIC:
-        return f'not a torch checkpoint (starts with {head!r})'
+        # pre-1.6 format or not a checkpoint at all: torch.load judges
+        return None
     if not zipfile.is_zipfile(path):
         return (f'truncated ({size} bytes): the zip archive has no central '
                 'directory')

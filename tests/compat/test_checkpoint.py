@@ -66,3 +66,19 @@ def test_trust_is_explicit_per_file(tmp_path, monkeypatch):
     with pytest.raises(UnsafeCheckpointError):
         safe_torch_load(str(other))
     assert os.environ[TRUST_ENV] == str(legacy)
+
+
+@pytest.mark.parametrize('kind', ['zip', 'legacy', 'empty'])
+def test_truncated_file_is_a_clear_error_naming_it(tmp_path, kind):
+    from mmhdf.compat import CheckpointCorruptError
+    path = tmp_path / 'epoch_3.pth'
+    torch.save({'state_dict': {'w': torch.ones(100)}}, path,
+               _use_new_zipfile_serialization=kind == 'zip')
+    data = path.read_bytes()
+    path.write_bytes(b'' if kind == 'empty' else data[:len(data) // 2])
+    with pytest.raises(CheckpointCorruptError) as err:
+        CheckpointLoader.load_checkpoint(str(path), map_location='cpu')
+    msg = str(err.value)
+    assert msg.startswith(f'Checkpoint {path} is incomplete or corrupt: ')
+    assert {'zip': 'truncated', 'legacy': 'unexpected EOF',
+            'empty': 'empty file'}[kind] in msg
