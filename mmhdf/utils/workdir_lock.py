@@ -15,9 +15,13 @@ import os.path as osp
 import socket
 import sys
 import time
-from typing import Optional
+from typing import Dict, Optional, Tuple
 
 LOCK_NAME = '.mmhdf_train.lock'
+# Locks this process holds, by real path: a run that raised (no after_run)
+# keeps its lock until the process exits, and a later run of the same
+# process on the same work dir (a retry in a notebook or a sweep) reuses it.
+_HELD: Dict[str, 'WorkDirLock'] = {}
 
 
 class WorkDirLockedError(RuntimeError):
@@ -130,6 +134,38 @@ class WorkDirLock:
 
     def __exit__(self, *exc) -> None:
         self.release()
+
+
+def lock_work_dir(work_dir: str) -> Tuple[WorkDirLock, Optional[dict]]:
+    """Lock ``work_dir`` for this process (re-entrant within the process).
+
+    Args:
+        work_dir (str): The folder.
+
+    Returns:
+        tuple: ``(lock, stale holder record or None)``.
+
+    Raises:
+        WorkDirLockedError: If another live process holds it.
+    """
+    key = osp.realpath(work_dir)
+    lock = _HELD.get(key)
+    if lock is not None and lock.held:
+        return lock, None
+    lock = WorkDirLock(work_dir)
+    stale = lock.acquire()
+    _HELD[key] = lock
+    return lock, stale
+
+
+def unlock_work_dir(lock: WorkDirLock) -> None:
+    """Release a lock taken with :func:`lock_work_dir`.
+
+    Args:
+        lock (WorkDirLock): The lock.
+    """
+    _HELD.pop(osp.realpath(lock.work_dir), None)
+    lock.release()
 
 
 def describe_holder(info: Optional[dict]) -> str:

@@ -115,3 +115,17 @@ def test_lock_hook_warns_when_taking_over_and_skips_testing(tmp_path):
     finally:
         hook.after_run(runner)
     assert not osp.exists(osp.join(work, LOCK_NAME))
+
+
+def test_a_failed_run_does_not_lock_out_a_retry_in_the_same_process(
+        tmp_path):
+    work = str(tmp_path / 'work')
+    failed = _Runner(work)
+    WorkDirLockHook().before_run(failed)  # raised later: no after_run
+    retry = _Runner(work)
+    hook = WorkDirLockHook()
+    hook.before_run(retry)  # same process: reused, not "in use by pid"
+    with pytest.raises(WorkDirLockedError):
+        WorkDirLock(work).acquire()  # still exclusive for others
+    hook.after_run(retry)
+    assert not osp.exists(osp.join(work, LOCK_NAME))

@@ -4,7 +4,8 @@ from mmengine.hooks import Hook
 from mmaction.registry import HOOKS
 
 from mmhdf.utils.runner_state import is_training
-from mmhdf.utils.workdir_lock import WorkDirLock, describe_holder
+from mmhdf.utils.workdir_lock import (describe_holder, lock_work_dir,
+                                      unlock_work_dir)
 
 
 @HOOKS.register_module()
@@ -16,7 +17,8 @@ class WorkDirLockHook(Hook):
     :class:`~mmhdf.utils.workdir_lock.WorkDirLock`; a live holder makes the
     run fail with :class:`~mmhdf.utils.workdir_lock.WorkDirLockedError`
     naming its pid and host. A lock left by a dead process is taken over
-    with a warning. Testing / validation runs do not lock. mmhdf's base
+    with a warning; one this process still holds (an earlier run that
+    raised) is reused. Testing / validation runs do not lock. mmhdf's base
     runtime config enables it as ``default_hooks.workdir_lock``.
     """
 
@@ -33,8 +35,7 @@ class WorkDirLockHook(Hook):
         """
         if not (is_main_process() and is_training(runner)):
             return
-        self._lock = WorkDirLock(runner.work_dir)
-        stale = self._lock.acquire()
+        self._lock, stale = lock_work_dir(runner.work_dir)
         if stale:
             runner.logger.warning(
                 f'Took over the stale work-dir lock {self._lock.path} of '
@@ -47,5 +48,5 @@ class WorkDirLockHook(Hook):
             runner: The mmengine runner.
         """
         if self._lock is not None:
-            self._lock.release()
+            unlock_work_dir(self._lock)
             self._lock = None
