@@ -14,12 +14,13 @@ sides instead of turning the safety check off:
   (:mod:`mmhdf.compat.checkpoint_schemes`): one policy for every source.
 
 A truncated or corrupt file is refused with :class:`CheckpointCorruptError`
-naming it. A file that needs full unpickling is refused with :class:`UnsafeCheckpointError`
-and its payload never runs. Full unpickling is an explicit opt-in for files
-you trust (legacy checkpoints): list them in the environment variable
-``MMHDF_TRUSTED_CHECKPOINTS`` (``os.pathsep``-separated) or call
-:func:`trust_checkpoint`; ``tools/train.py`` / ``tools/test.py`` expose it as
-``--trust-checkpoint``. It is never a silent fallback.
+naming it. A file that needs full unpickling is refused with
+:class:`UnsafeCheckpointError` and its payload never runs. Full unpickling
+is an explicit opt-in for local files you trust (legacy checkpoints): list
+them in the environment variable ``MMHDF_TRUSTED_CHECKPOINTS``
+(``os.pathsep``-separated) or call :func:`trust_checkpoint`;
+``tools/train.py`` / ``tools/test.py`` expose it as ``--trust-checkpoint``.
+It is never a silent fallback, and never applies to a download.
 """
 import os
 import os.path as osp

@@ -12,7 +12,8 @@ without this module every other source would still fully unpickle:
   and ``mmcls://`` resolve a model name to a URL and end on the same path
   (``open-mmlab://`` may also name a file under ``$MMENGINE_HOME``);
 * ``pavi://`` and ``s3://`` / ``petrel://`` call ``torch.load`` without
-  ``weights_only`` (full unpickling under ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``).
+  ``weights_only`` (so ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` turns on full
+  unpickling).
 
 Each loader here resolves names exactly like mmengine (same JSON tables, read
 through ``mmengine.runner.checkpoint`` at call time), downloads into the same

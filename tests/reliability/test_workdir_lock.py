@@ -70,7 +70,8 @@ def _die_holding_lock(work: str) -> int:
     code = ('import importlib.util, os, signal, sys; '
             'spec = importlib.util.spec_from_file_location("lock", '
             'sys.argv[2]); m = importlib.util.module_from_spec(spec); '
-            'spec.loader.exec_module(m); m.WorkDirLock(sys.argv[1]).acquire(); '
+            'spec.loader.exec_module(m); '
+            'm.WorkDirLock(sys.argv[1]).acquire(); '
             'os.kill(os.getpid(), signal.SIGKILL)')
     proc = subprocess.Popen([
         sys.executable, '-c', code, work,
