@@ -36,6 +36,7 @@ sys.path.insert(0, ROOT)
 import mmhdf  # noqa: E402,F401
 from mmhdf.syndfer import generate_benchmark  # noqa: E402
 from mmhdf.utils.machine import machine_line  # noqa: E402
+from mmhdf.utils.report import write_report  # noqa: E402
 from mmhdf.utils.experiment import (build_run_config,  # noqa: E402
                                      find_checkpoints, train_and_evaluate)
 
@@ -564,14 +565,9 @@ def main() -> None:
     paired = paired_summary(results)
     rsum = robustness_summary(results)
     dsum = domain_summary(results)
-    table = to_markdown(summary, protocol)
-    print('\n' + table)
-    with open(osp.join(args.out, 'ablation.md'), 'w') as f:
-        f.write(table + '\n')
-    with open(osp.join(args.out, 'ablation.json'), 'w') as f:
-        json.dump(dict(protocol=protocol, summary=summary, paired=paired,
-                       robustness=rsum, domains=dsum, runs=results),
-                  f, indent=2, default=float)
+    write_report(args.out, 'ablation', to_markdown(summary, protocol),
+                 dict(protocol=protocol, summary=summary, paired=paired,
+                      robustness=rsum, domains=dsum, runs=results))
     plot(summary, osp.join(args.out, 'ablation.png'))
     ptable = paired_markdown(paired, protocol)
     print('\n' + ptable)

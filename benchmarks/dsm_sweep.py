@@ -43,6 +43,7 @@ from mmengine.runner import Runner  # noqa: E402
 from mmhdf.syndfer import generate_benchmark  # noqa: E402
 from mmhdf.utils.experiment import build_run_config  # noqa: E402
 from mmhdf.utils.machine import machine_line  # noqa: E402
+from mmhdf.utils.report import write_report  # noqa: E402
 
 DSM = 'configs/ablation/r3d18-w16_dsm_8x64_syndfer-h_cpu.py'
 BASELINE = 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py'
@@ -194,13 +195,8 @@ def main() -> None:
                 'mean over seeds; λ_SC, g, share = medians over logged '
                 f'iterations and seeds; {machine_line()}')
     summary = summarise(runs)
-    table = to_markdown(summary, protocol)
-    print('\n' + table)
-    with open(osp.join(args.out, 'dsm_sweep.md'), 'w') as f:
-        f.write(table + '\n')
-    with open(osp.join(args.out, 'dsm_sweep.json'), 'w') as f:
-        json.dump(dict(protocol=protocol, summary=summary, runs=runs), f,
-                  indent=2)
+    write_report(args.out, 'dsm_sweep', to_markdown(summary, protocol),
+                 dict(protocol=protocol, summary=summary, runs=runs))
 
 
 if __name__ == '__main__':

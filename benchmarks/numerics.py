@@ -187,6 +187,7 @@ def main() -> None:
     args = parse_args()
     sys.path.insert(0, ROOT)
     from mmhdf.utils.machine import cpu_model
+    from mmhdf.utils.report import write_report
     os.makedirs(args.out, exist_ok=True)
     runs: Dict[str, List[dict]] = {}
     for recipe in args.recipes:
@@ -202,13 +203,8 @@ def main() -> None:
         'best-validation-UAR checkpoint; perturbations '
         f'{args.perturbations} (environment: {PERTURBATIONS}); training '
         f'seeds {args.seeds}; machine {cpu_model()} ({os.cpu_count()} cores)')
-    table = to_markdown(runs, spreads, protocol)
-    print('\n' + table)
-    with open(osp.join(args.out, 'numerics.md'), 'w') as f:
-        f.write(table + '\n')
-    with open(osp.join(args.out, 'numerics.json'), 'w') as f:
-        json.dump(dict(protocol=protocol, spreads=spreads, runs=runs), f,
-                  indent=2)
+    write_report(args.out, 'numerics', to_markdown(runs, spreads, protocol),
+                 dict(protocol=protocol, spreads=spreads, runs=runs))
 
 
 if __name__ == '__main__':

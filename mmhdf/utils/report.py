@@ -105,3 +105,26 @@ def format_metrics(metrics: Mapping[str, Any], cfg: Any,
         if isinstance(v, (int, float)):
             lines.append(f'| {k} | {float(v):.4f} |')
     return '\n'.join(lines)
+
+
+def write_report(out_dir: str, stem: str, table: str, data: dict) -> None:
+    """Print a markdown result table and write it with its data.
+
+    Writes ``{out_dir}/{stem}.md`` (the table) and ``{out_dir}/{stem}.json``
+    (``data``; non-JSON numbers such as numpy floats as ``float``), the
+    layout every benchmark of ``benchmarks/`` uses.
+
+    Args:
+        out_dir (str): Output folder (created if missing).
+        stem (str): File name without extension.
+        table (str): The markdown table, protocol line first.
+        data (dict): What the table was made from.
+    """
+    import json
+    import os
+    os.makedirs(out_dir, exist_ok=True)
+    print('\n' + table, flush=True)
+    with open(osp.join(out_dir, f'{stem}.md'), 'w', encoding='utf-8') as f:
+        f.write(table + '\n')
+    with open(osp.join(out_dir, f'{stem}.json'), 'w', encoding='utf-8') as f:
+        json.dump(data, f, indent=2, default=float)

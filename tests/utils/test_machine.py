@@ -23,3 +23,16 @@ def test_cpu_model_reads_proc_cpuinfo(tmp_path, monkeypatch):
     monkeypatch.setattr('builtins.open', lambda p, *a, **k: real_open(
         info if p == '/proc/cpuinfo' else p, *a, **k))
     assert machine.cpu_model() == 'AMD EPYC 7B13'
+
+
+def test_write_report_writes_table_and_json(tmp_path, capsys):
+    import json
+
+    import numpy as np
+
+    from mmhdf.utils.report import write_report
+    write_report(str(tmp_path / 'out'), 'x', 'protocol: p\n\n| a |',
+                 dict(v=np.float64(1.5)))
+    assert (tmp_path / 'out' / 'x.md').read_text() == 'protocol: p\n\n| a |\n'
+    assert json.loads((tmp_path / 'out' / 'x.json').read_text()) == {'v': 1.5}
+    assert 'protocol: p' in capsys.readouterr().out
