@@ -28,6 +28,9 @@ from mmengine.config import DictAction  # noqa: E402
 from mmhdf.syndfer import generate_benchmark  # noqa: E402
 from mmhdf.utils.experiment import train_and_evaluate  # noqa: E402
 from mmhdf.utils.machine import describe_machine, machine_line  # noqa: E402
+from mmhdf.utils.spread import ablation_spread, numerics_spread  # noqa: E402
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 DEFAULT_CONFIG = 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py'
 
@@ -53,6 +56,29 @@ def parse_args() -> argparse.Namespace:
     p.add_argument('--cfg-options', nargs='+', action=DictAction,
                    help='override config settings, key=value pairs')
     return p.parse_args()
+
+
+def spread_lines(config: str) -> list:
+    """What one run can support: the spread measured for this recipe.
+
+    Args:
+        config (str): The recipe the job trained.
+
+    Returns:
+        list[str]: Markdown lines (empty for other recipes or when nothing
+        was measured).
+    """
+    if osp.normpath(config) != osp.normpath(DEFAULT_CONFIG):
+        return []
+    found = [line for line in (
+        numerics_spread(osp.join(ROOT, 'benchmarks/results/numerics/'
+                                 'numerics.json')),
+        ablation_spread(osp.join(ROOT, 'benchmarks/results/ablation/'
+                                 'ablation.json'))) if line]
+    if not found:
+        return []
+    return ['', 'This is one run (one seed, one machine). Measured for the '
+            'same recipe:'] + [f'- {line}' for line in found]
 
 
 def main() -> None:
@@ -104,6 +130,7 @@ def main() -> None:
     total = time.time() - t0
     lines += ['', f'time: generation {t_gen:.0f} s, training {t_train:.0f} s, '
               f'evaluation {t_eval:.0f} s, total {total:.0f} s']
+    lines += spread_lines(args.config)
     table = '\n'.join(lines)
     print('\n' + table, flush=True)
     with open(osp.join(args.work_dir, 'results.md'), 'w') as f:
