@@ -4,7 +4,6 @@ import math
 from typing import List, Optional, Sequence
 
 import torch
-import torch.nn as nn
 from torch import Tensor
 from torch.optim import Optimizer
 
@@ -16,7 +15,7 @@ from mmaction.registry import HOOKS
 from mmhdf.engine.optimizers.grad_norm import global_grad_norm
 from mmhdf.models.losses.dsm_scaling import grad_scaled_weights
 
-from .dsm_share import DSMShareProbe, share_params
+from .dsm_share import SHARE_SCOPES, DSMShareProbe, share_params
 
 _MODES = ('grad', 'fixed')
 GRAD_SOURCES = ('deweighted', 'weighted')
@@ -141,7 +140,9 @@ class DSMScalingHook(Hook):
         if int(share_interval) < 0:
             raise ValueError(
                 f'share_interval must be >= 0, got {share_interval}')
-        share_params(nn.Identity(), share_scope)  # validates the scope
+        if share_scope not in SHARE_SCOPES:
+            raise ValueError(f'scope must be one of {SHARE_SCOPES}, got '
+                             f'{share_scope!r}')
         self.mode = mode
         self.grad_source = grad_source
         self.share_interval = int(share_interval)
