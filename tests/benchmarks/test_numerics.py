@@ -51,3 +51,24 @@ def test_best_val_metrics_reads_main_job_rows(numerics):
     assert numerics.best_val_metrics(dict(rows=rows)) == {
         'in-domain WAR': 70., 'in-domain UAR': 60., 'shifted WAR': 50.,
         'shifted UAR': 40.}
+
+
+def test_ablation_record_stands_in_for_v2_native_only(numerics, tmp_path):
+    import json
+    rows = [dict(checkpoint='best_val_UAR', split='test', WAR=80., UAR=64.),
+            dict(checkpoint='best_val_UAR', split='test_shifted', WAR=60.,
+                 UAR=47.)]
+    rec = dict(variant='hdf', seed=3, rows=rows,
+               seconds=dict(training=260.0, total=271.0))
+    (tmp_path / 'hdf_seed3.json').write_text(json.dumps(rec))
+    got = numerics.ablation_record('v2', 'native-2t', 3, str(tmp_path))
+    assert got['metrics'] == {'in-domain WAR': 80., 'in-domain UAR': 64.,
+                              'shifted WAR': 60., 'shifted UAR': 47.}
+    assert got['training_seconds'] == 260.0
+    assert got['source'].endswith('hdf_seed3.json')
+    # other recipes / paths / missing seeds are trained, not reused
+    assert numerics.ablation_record('v1', 'native-2t', 3, str(tmp_path)) \
+        is None
+    assert numerics.ablation_record('v2', 'avx2-2t', 3, str(tmp_path)) is None
+    assert numerics.ablation_record('v2', 'native-2t', 4, str(tmp_path)) \
+        is None
