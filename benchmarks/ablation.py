@@ -152,6 +152,11 @@ def run_one(args, variant: str, seed: int) -> dict:
                    best_epoch=res['checkpoints']['best_epoch'],
                    seconds=res['seconds'])
         cfg, best = res['cfg'], res['checkpoints']['best_val_UAR']
+        # keep the training even if the corruption suite is interrupted
+        out['seconds']['total'] = time.time() - t0
+        t0 = time.time()
+        with open(done, 'w') as f:
+            json.dump(out, f, indent=2, default=float)
     if _robustness_wanted(args, seed, out):
         from mmhdf.evaluation.robustness import evaluate_robustness
         t1 = time.time()

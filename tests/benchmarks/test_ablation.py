@@ -156,3 +156,42 @@ def test_finished_run_reused_from_committed_record(ablation, tmp_path):
         json.dump(_run(3, 60, 40), f)
     # no work dir, no training: the committed record is the result
     assert ablation.run_one(args, 'baseline', 3) == _run(3, 60, 40)
+
+
+def test_training_kept_when_corruption_suite_is_interrupted(
+        ablation, tmp_path, monkeypatch):
+    import json
+    import os
+
+    import mmhdf.evaluation.robustness as robustness
+    args = argparse.Namespace(
+        out=str(tmp_path / 'results'), work_root=str(tmp_path / 'work'),
+        cfg_options=None, robustness_seeds=[4], robustness_split='test',
+        corruptions='all', severities='1-5', data='unused')
+    trained = _run(4, 60, 40)
+    calls = []
+
+    def fake_train(variant_cfg, data, work, seed, cfg_options):
+        calls.append(seed)
+        os.makedirs(work, exist_ok=True)
+        return dict(rows=trained['rows'], cfg=None,
+                    checkpoints=dict(best_epoch=6, best_val_UAR='best.pth'),
+                    seconds=dict(training=100.0, evaluation=5.0))
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ablation, 'train_and_evaluate', fake_train)
+    monkeypatch.setattr(robustness, 'evaluate_robustness', interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        ablation.run_one(args, 'baseline', 4)
+    done = tmp_path / 'work' / 'baseline' / 'seed4' / 'ablation_result.json'
+    saved = json.loads(done.read_text())
+    assert saved['rows'] == trained['rows'] and saved['best_epoch'] == 6
+    # the rerun goes straight to the corruption suite: no second training
+    monkeypatch.setattr(ablation, 'find_checkpoints',
+                        lambda work: dict(best_val_UAR='best.pth'))
+    monkeypatch.setattr(ablation, 'build_run_config', lambda *a: None)
+    with pytest.raises(KeyboardInterrupt):
+        ablation.run_one(args, 'baseline', 4)
+    assert calls == [4]
