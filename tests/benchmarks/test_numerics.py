@@ -40,7 +40,8 @@ def test_spread_hand_computed(numerics):
     md = numerics.to_markdown({'v1': runs}, {'v1': numerics.spread(runs)},
                               'p')
     assert '| v1 | shifted UAR | 28.00 | 40.00 | 49.00 | 21.00 |' in md
-    assert '| v1 | avx2-2t | 0 | 70.00 | 60.00 | 50.00 | 28.00 | 1 |' in md
+    assert ('| v1 | avx2-2t | 0 | 70.00 | 60.00 | 50.00 | 28.00 | 1 | '
+            'tools/main_job.py |') in md
 
 
 def test_best_val_metrics_reads_main_job_rows(numerics):
@@ -53,22 +54,33 @@ def test_best_val_metrics_reads_main_job_rows(numerics):
         'shifted UAR': 40.}
 
 
-def test_ablation_record_stands_in_for_v2_native_only(numerics, tmp_path):
+def test_ablation_record_stands_in_for_the_native_path_only(numerics,
+                                                            tmp_path):
     import json
     rows = [dict(checkpoint='best_val_UAR', split='test', WAR=80., UAR=64.),
             dict(checkpoint='best_val_UAR', split='test_shifted', WAR=60.,
                  UAR=47.)]
     rec = dict(variant='hdf', seed=3, rows=rows,
                seconds=dict(training=260.0, total=271.0))
-    (tmp_path / 'hdf_seed3.json').write_text(json.dumps(rec))
+    (tmp_path / 'runs').mkdir()
+    (tmp_path / 'runs' / 'hdf_seed3.json').write_text(json.dumps(rec))
     got = numerics.ablation_record('v2', 'native-2t', 3, str(tmp_path))
     assert got['metrics'] == {'in-domain WAR': 80., 'in-domain UAR': 64.,
                               'shifted WAR': 60., 'shifted UAR': 47.}
     assert got['training_seconds'] == 260.0
     assert got['source'].endswith('hdf_seed3.json')
-    # other recipes / paths / missing seeds are trained, not reused
-    assert numerics.ablation_record('v1', 'native-2t', 3, str(tmp_path)) \
-        is None
+    # v1's records live in the v1 table's run list
+    v1 = dict(rec, rows=[dict(r, UAR=r['UAR'] - 10) for r in rows])
+    (tmp_path / 'v1').mkdir()
+    (tmp_path / 'v1' / 'ablation.json').write_text(
+        json.dumps(dict(runs=dict(hdf=[v1]))))
+    got = numerics.ablation_record('v1', 'native-2t', 3, str(tmp_path))
+    assert got['metrics']['shifted UAR'] == 37.
+    # other paths and missing seeds are trained, not reused
     assert numerics.ablation_record('v2', 'avx2-2t', 3, str(tmp_path)) is None
+    assert numerics.ablation_record('v1', 'native-1t', 3, str(tmp_path)) \
+        is None
     assert numerics.ablation_record('v2', 'native-2t', 4, str(tmp_path)) \
+        is None
+    assert numerics.ablation_record('v1', 'native-2t', 4, str(tmp_path)) \
         is None
