@@ -58,6 +58,8 @@ COMPARISONS = [
     ('DSM', 'dsm', 'baseline'),
     ('DAM+DSM', 'dam_dsm', 'baseline'),
     ('HDF', 'hdf', 'baseline'),
+    ('DSM on top of DAM', 'dam_dsm', 'dam'),
+    ('DAM on top of DSM', 'dam_dsm', 'dsm'),
     ('SAM on top of DAM+DSM', 'hdf', 'dam_dsm'),
     ('DAM+DSM on top of SAM', 'hdf', 'sam'),
 ]
