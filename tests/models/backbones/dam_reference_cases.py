@@ -85,8 +85,8 @@ def randomize_(model: nn.Module) -> nn.Module:
             t.copy_(0.1 * noise)
         elif t.dim() >= 2:
             t.copy_(noise / t[0].numel()**0.5)
-        else:
-            t.add_(0.1 * noise)
+        else:  # biases, BN affine, DAM scalars / vectors
+            t.copy_(0.5 + 0.25 * noise)
     return model
 
 
