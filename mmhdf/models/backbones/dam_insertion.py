@@ -204,7 +204,8 @@ def probe_stage_frames(backbone: nn.Module,
                          f'{num_frames}')
     if in_channels is None:
         in_channels = getattr(backbone, 'in_channels', 3)
-    probe = copy.deepcopy(backbone).to('meta').eval()
+    probe = copy.deepcopy(backbone).to('meta')
+    probe.eval()  # some backbones' train() returns None: no chaining
     frames: List[Optional[int]] = [None] * len(stage_names)
 
     def record(i: int, module: nn.Module, args: tuple, out: Any) -> None:
