@@ -89,15 +89,17 @@ def check_num_frames(owner: str, expected: int, actual: int) -> None:
             f'{expected}-frame clips).')
 
 
-def _apply_dam(dam: nn.Module, stage: nn.Module, args: Tuple[Any, ...],
-               output: torch.Tensor) -> torch.Tensor:
-    """Forward hook of a stage: its output goes through ``dam``.
+def _apply_dam(dams: nn.ModuleDict, name: str, stage: nn.Module,
+               args: Tuple[Any, ...], output: torch.Tensor) -> torch.Tensor:
+    """Forward hook of a stage: its output goes through ``dams[name]``.
 
-    A ``functools.partial`` binds ``dam``; ``copy.deepcopy`` of the model
-    (EMA, model averaging) deep-copies the partial's arguments with the
-    same memo, so the copy's hook uses the copy's DAM.
+    A ``functools.partial`` binds the ``ModuleDict`` and the key, and the
+    DAM is looked up at call time, so replacing an entry
+    (``backbone.dams['dam2'] = other``) takes effect. ``copy.deepcopy`` of
+    the model (EMA, model averaging) deep-copies the partial's arguments
+    with the same memo, so the copy's hooks use the copy's DAMs.
     """
-    return dam(output)
+    return dams[name](output)
 
 
 def _check_clip(backbone: nn.Module, args: Tuple[Any, ...]) -> None:
@@ -127,7 +129,9 @@ def insert_dams(backbone: nn.Module,
     Sets on ``backbone``: ``num_frames``, ``dam_stages`` (sorted tuple),
     ``stage_frames`` (list) and ``dams`` (``nn.ModuleDict`` with
     ``dam{i + 1}``, a registered submodule: state_dict keys
-    ``dams.dam{i + 1}.*``).
+    ``dams.dam{i + 1}.*``). The hooks look the DAM up in ``backbone.dams``
+    at every call: an entry may be replaced (e.g. by a reference
+    implementation), the ``ModuleDict`` itself must stay.
 
     Args:
         backbone (nn.Module): A built backbone whose stages are attributes.
@@ -167,7 +171,7 @@ def insert_dams(backbone: nn.Module,
     backbone.dams = build_dams(stage_frames, dam_stages, dam_cfg)
     for i in dam_stages:
         getattr(backbone, stage_names[i]).register_forward_hook(
-            functools.partial(_apply_dam, backbone.dams[f'dam{i + 1}']))
+            functools.partial(_apply_dam, backbone.dams, f'dam{i + 1}'))
     backbone.register_forward_pre_hook(_check_clip)
     return backbone.dams
 

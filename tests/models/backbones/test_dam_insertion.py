@@ -117,6 +117,21 @@ def test_deepcopy_uses_its_own_dams():
         assert torch.equal(twin(x), old_forward(twin, x))
 
 
+def test_replaced_dam_entry_is_used():
+    """benchmarks/bench_dam.py swaps in a reference DAM by assignment."""
+    model, shape = _build('r3d18_all_stages_multi_out')
+    model.eval()
+    x = cases.case_input('r3d18_all_stages_multi_out', shape)
+    seen = []
+    model.dams['dam2'] = torch.nn.Identity()
+    model.dams['dam2'].register_forward_hook(
+        lambda m, a, out: seen.append(out))
+    with torch.no_grad():
+        outs = model(x)
+    assert len(seen) == 1 and torch.equal(outs[1], seen[0])
+    assert torch.equal(outs[1], model.layer2.forward(outs[0]))
+
+
 def test_insert_dams_errors():
     model = ResNet3d(**cases.TINY_R3D, **cases.R3D18)
     with pytest.raises(ValueError, match='4 stages .* but 3 stage_frames'):
