@@ -1,25 +1,34 @@
 """tools/analysis/plot_curves.py on handwritten mmengine scalars.json."""
+import json
+
 import pytest
 
 from tests.helpers.scripts import load_script
 
 # epoch-based: 2 epochs of 4 iterations, logger interval 2, val per epoch
-EPOCH_RUN = """\
-{"lr": 0.1, "data_time": 0.01, "loss": 2.0, "time": 0.2, "epoch": 1, "iter": 2, "step": 2}
-{"lr": 0.1, "data_time": 0.01, "loss": 1.5, "time": 0.2, "epoch": 1, "iter": 4, "step": 4}
-{"bad_samples/train_epoch": 0, "step": 1}
-{"dfer/WAR": 35.0, "dfer/UAR": 30.0, "data_time": 0.01, "time": 0.1, "step": 1}
-
-{"lr": 0.05, "data_time": 0.01, "loss": 1.2, "time": 0.2, "epoch": 2, "iter": 6, "step": 6}
-{"lr": 0.05, "data_time": 0.01, "loss": 1.0, "time": 0.2, "epoch": 2, "iter": 8, "step": 8}
-{"dfer/WAR": 45.0, "dfer/UAR": 40.0, "data_time": 0.01, "time": 0.1, "step": 2}
-"""
+TIMES = {'data_time': 0.01, 'time': 0.2}
+EPOCH_ROWS = [
+    dict(lr=0.1, loss=2.0, **TIMES, epoch=1, iter=2, step=2),
+    dict(lr=0.1, loss=1.5, **TIMES, epoch=1, iter=4, step=4),
+    {'bad_samples/train_epoch': 0, 'step': 1},
+    {'dfer/WAR': 35.0, 'dfer/UAR': 30.0, **TIMES, 'step': 1},
+    None,  # a blank line
+    dict(lr=0.05, loss=1.2, **TIMES, epoch=2, iter=6, step=6),
+    dict(lr=0.05, loss=1.0, **TIMES, epoch=2, iter=8, step=8),
+    {'dfer/WAR': 45.0, 'dfer/UAR': 40.0, **TIMES, 'step': 2},
+]
 # iteration-based: val every 10 iterations
-ITER_RUN = """\
-{"lr": 0.1, "loss": 2.2, "iter": 5, "step": 5}
-{"lr": 0.1, "loss": 1.7, "iter": 10, "step": 10}
-{"dfer/UAR": 25.0, "step": 10}
-"""
+ITER_ROWS = [
+    dict(lr=0.1, loss=2.2, iter=5, step=5),
+    dict(lr=0.1, loss=1.7, iter=10, step=10),
+    {'dfer/UAR': 25.0, 'step': 10},
+]
+
+
+def _lines(rows):
+    """mmengine's format: one ``json.dumps`` object per line."""
+    return ''.join('\n' if r is None else json.dumps(r) + '\n'
+                   for r in rows)
 
 
 @pytest.fixture(scope='module')
@@ -31,9 +40,9 @@ def tool():
 def runs(tmp_path):
     epoch_dir = tmp_path / 'work_a' / '20261201_000000' / 'vis_data'
     epoch_dir.mkdir(parents=True)
-    (epoch_dir / 'scalars.json').write_text(EPOCH_RUN)
+    (epoch_dir / 'scalars.json').write_text(_lines(EPOCH_ROWS))
     iter_file = tmp_path / 'b_scalars.json'
-    iter_file.write_text(ITER_RUN)
+    iter_file.write_text(_lines(ITER_ROWS))
     return str(tmp_path / 'work_a'), str(iter_file)
 
 

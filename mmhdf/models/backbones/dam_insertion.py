@@ -103,7 +103,7 @@ def _apply_dam(dams: nn.ModuleDict, name: str, stage: nn.Module,
 
 
 def _check_clip(backbone: nn.Module, args: Tuple[Any, ...]) -> None:
-    """Forward pre-hook of the backbone: ``T`` of the clip vs ``num_frames``."""
+    """Forward pre-hook of the backbone: clip ``T`` vs ``num_frames``."""
     if args and isinstance(args[0], torch.Tensor) and args[0].dim() == 5:
         check_num_frames(backbone._dam_owner, backbone.num_frames,
                          args[0].size(2))

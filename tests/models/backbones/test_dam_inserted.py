@@ -124,7 +124,8 @@ def test_errors_and_probe():
     assert probe_stage_frames(plain, plain.res_layers, 16) == [16, 8, 4, 2]
     # the probe ran on a meta copy: the backbone is untouched
     assert all(v.device.type == 'cpu' for v in plain.state_dict().values())
-    assert all(torch.equal(before[k], v) for k, v in plain.state_dict().items())
+    assert all(
+        torch.equal(before[k], v) for k, v in plain.state_dict().items())
     assert isinstance(plain, ResNet2Plus1d) and not hasattr(plain, 'dams')
 
 
