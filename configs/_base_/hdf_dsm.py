@@ -59,5 +59,8 @@ custom_hooks = [
         init_grad_norm=1.0,  # g before the first update -> (5.0, 0.05)
         share_interval=10,  # log dsm_share every 10 iterations
         lambda_ce=10.0,
-        lambda_sc=0.1)
+        lambda_sc=0.1),
+    # DAM fusion weights w_t / w_f and gate mean / std per DAM at the
+    # logging interval (scalars.json: dam/<module>/<stat>); no-op without DAM
+    dict(type='DAMStatsHook')
 ]

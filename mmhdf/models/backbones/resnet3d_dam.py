@@ -1,12 +1,11 @@
 """ResNet3d with HDF's DAM after selected stages."""
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, Optional, Sequence
 
-import torch
 from mmaction.models.backbones import ResNet3d
 from mmaction.registry import MODELS
 from torch.nn.modules.utils import _triple
 
-from .dam_stages import build_dams, check_dam_stages, check_num_frames
+from .dam_insertion import insert_dams
 
 
 def _strided_length(length: int, kernel: int, stride: int,
@@ -33,6 +32,10 @@ class ResNet3dDAM(ResNet3d):
     DAM parameters are initialised at construction and left untouched by
     :meth:`init_weights`.
 
+    The DAMs are inserted by :func:`~.dam_insertion.insert_dams` (forward
+    hooks on ``layer{i + 1}``), so ResNet3d's own ``forward`` runs
+    unchanged.
+
     Args:
         num_frames (int): Clip length ``T`` of the input ``[N, 3, T, H, W]``.
             Defaults to 16.
@@ -49,11 +52,13 @@ class ResNet3dDAM(ResNet3d):
                  dam_cfg: Optional[dict] = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
-        self.num_frames = num_frames
-        self.dam_stages = check_dam_stages(dam_stages, self.num_stages,
-                                           type(self).__name__)
-        self.stage_frames = self.compute_stage_frames(num_frames)
-        self.dams = build_dams(self.stage_frames, self.dam_stages, dam_cfg)
+        insert_dams(
+            self,
+            num_frames,
+            self.res_layers,
+            self.compute_stage_frames(num_frames),
+            dam_stages=dam_stages,
+            dam_cfg=dam_cfg)
 
     def compute_stage_frames(self, num_frames: int) -> List[int]:
         """Temporal length of every stage output for a clip of ``num_frames``.
@@ -92,32 +97,3 @@ class ResNet3dDAM(ResNet3d):
                 f'{type(self).__name__}: num_frames={num_frames} is too short '
                 f'for the temporal downsampling: T < 1 after {where} (stage '
                 f'T so far: {frames})')
-
-    def forward(
-            self,
-            x: torch.Tensor) -> Union[torch.Tensor, Tuple[torch.Tensor, ...]]:
-        """Forward through stem, stages (+ DAMs).
-
-        Args:
-            x (torch.Tensor): ``[N, C_in, T, H, W]``, ``T == num_frames``.
-
-        Returns:
-            torch.Tensor | tuple[torch.Tensor]: The stage outputs listed in
-            ``out_indices`` (a single tensor if there is one).
-        """
-        check_num_frames(type(self).__name__, self.num_frames, x.size(2))
-        x = self.conv1(x)
-        if self.with_pool1:
-            x = self.maxpool(x)
-        outs = []
-        for i, layer_name in enumerate(self.res_layers):
-            x = getattr(self, layer_name)(x)
-            if i in self.dam_stages:
-                x = self.dams[f'dam{i + 1}'](x)
-            if i == 0 and self.with_pool2:
-                x = self.pool2(x)
-            if i in self.out_indices:
-                outs.append(x)
-        if len(outs) == 1:
-            return outs[0]
-        return tuple(outs)

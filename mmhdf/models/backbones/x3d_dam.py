@@ -1,11 +1,10 @@
 """X3D with HDF's DAM after selected stages."""
 from typing import Optional, Sequence
 
-import torch
 from mmaction.models.backbones import X3D
 from mmaction.registry import MODELS
 
-from .dam_stages import build_dams, check_dam_stages, check_num_frames
+from .dam_insertion import insert_dams
 
 
 @MODELS.register_module()
@@ -19,6 +18,10 @@ class X3DDAM(X3D):
     checkpoints load with ``strict=False``. DAM parameters are initialised
     at construction and left untouched by :meth:`init_weights` (which only
     re-initialises ``Conv3d`` / BN layers).
+
+    The DAMs are inserted by :func:`~.dam_insertion.insert_dams` (forward
+    hooks on ``layer{i + 1}``), so X3D's own ``forward`` runs unchanged.
+    The output is ``[N, feat_dim, T, H / 32, W / 32]``.
 
     Args:
         num_frames (int): Clip length ``T`` of the input ``[N, 3, T, H, W]``.
@@ -38,26 +41,9 @@ class X3DDAM(X3D):
                  dam_cfg: Optional[dict] = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
-        self.num_frames = num_frames
-        self.dam_stages = check_dam_stages(dam_stages, self.num_stages,
-                                           type(self).__name__)
-        self.stage_frames = [num_frames] * self.num_stages
-        self.dams = build_dams(self.stage_frames, self.dam_stages, dam_cfg)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Forward through stem, stages (+ DAMs) and ``conv5``.
-
-        Args:
-            x (torch.Tensor): ``[N, C_in, T, H, W]``, ``T == num_frames``.
-
-        Returns:
-            torch.Tensor: ``[N, feat_dim, T, H / 32, W / 32]``.
-        """
-        check_num_frames(type(self).__name__, self.num_frames, x.size(2))
-        x = self.conv1_s(x)
-        x = self.conv1_t(x)
-        for i, layer_name in enumerate(self.res_layers):
-            x = getattr(self, layer_name)(x)
-            if i in self.dam_stages:
-                x = self.dams[f'dam{i + 1}'](x)
-        return self.conv5(x)
+        insert_dams(
+            self,
+            num_frames,
+            self.res_layers, [num_frames] * self.num_stages,
+            dam_stages=dam_stages,
+            dam_cfg=dam_cfg)
