@@ -34,7 +34,7 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import mmhdf  # noqa: E402,F401
-from mmhdf.syndfer import generate_benchmark  # noqa: E402
+from syndfer import generate_benchmark  # noqa: E402
 from mmhdf.utils.machine import machine_line  # noqa: E402
 from mmhdf.utils.report import write_report  # noqa: E402
 from mmhdf.utils.experiment import (build_run_config,  # noqa: E402

@@ -150,7 +150,7 @@ def write_noise_video(path: str, num_frames: int = 20, size=(96, 80),
 
 def write_face_video(path: str, num_frames: int = 24, seed: int = 0,
                      label: str = 'Happy') -> dict:
-    """Synthetic face video from :mod:`mmhdf.syndfer` (320x240, 25 fps).
+    """Synthetic face video from :mod:`syndfer` (320x240, 25 fps).
 
     Args:
         path (str): Output ``.mp4``.
@@ -162,7 +162,7 @@ def write_face_video(path: str, num_frames: int = 24, seed: int = 0,
         dict: ``render_face_video``'s info (``boxes`` = ground-truth
         ``(x, y, w, h)`` per frame).
     """
-    from mmhdf.syndfer import render_face_video
+    from syndfer import render_face_video
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     return render_face_video(path, n_frames=num_frames, seed=seed,
                              label=label)

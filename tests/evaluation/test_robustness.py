@@ -99,7 +99,7 @@ def test_insert_after_decode_step():
 # ------------------------------------------------------------ end to end
 @pytest.fixture(scope='module')
 def tiny(tmp_path_factory):
-    from mmhdf.syndfer import generate_benchmark
+    from syndfer import generate_benchmark
     base = tmp_path_factory.mktemp('robust')
     data = str(base / 'syndfer')
     generate_benchmark(data, preset='tiny', workers=1, progress=False)

@@ -8,7 +8,7 @@ import yaml
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmhdf.syndfer import generate_benchmark
+from syndfer import generate_benchmark
 from mmhdf.utils.experiment import set_data_root
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
