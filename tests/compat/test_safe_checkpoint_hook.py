@@ -14,7 +14,7 @@ from mmengine.runner import BaseLoop
 from mmhdf.compat import CheckpointCorruptError
 from mmhdf.compat.resume import resolve_auto_resume
 from mmhdf.compat.safe_checkpoint_hook import SafeCheckpointHook
-from mmhdf.utils.experiment import find_checkpoints
+from mmhdf.apis.experiment import find_checkpoints
 
 
 class _Logger:

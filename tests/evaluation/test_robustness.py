@@ -11,10 +11,10 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from mmhdf.datasets.transforms.corruptions import DFERCorruption
-from mmhdf.evaluation.robustness import (PipelineSwitch, corruption_summary,
-                                         find_decode_index, insert_corruption,
-                                         parse_corruptions, parse_severities,
-                                         summarize)
+from mmhdf.apis import (PipelineSwitch, find_decode_index,
+                        insert_corruption, parse_corruptions,
+                        parse_severities)
+from mmhdf.evaluation.robustness import corruption_summary, summarize
 from mmhdf.evaluation.robustness.summary import json_ready
 from tests.helpers.scripts import load_script
 

@@ -9,11 +9,9 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
 from mmhdf.datasets.label_presets import LABEL_PRESETS
-from mmhdf.evaluation.robustness import (LabelMappedDataset,
-                                         build_cross_dataset_cfg,
-                                         classes_from_dataset_cfg,
-                                         map_labels_by_name,
-                                         source_class_names)
+from mmhdf.apis import (build_cross_dataset_cfg, classes_from_dataset_cfg,
+                        source_class_names)
+from mmhdf.datasets import LabelMappedDataset, map_labels_by_name
 from tests.datasets.fake_dfer import DFEW_NAMES, make_dfew, make_mafw
 from tests.evaluation.test_robustness import (CFG, load_tool,
                                               write_tiny_checkpoint)

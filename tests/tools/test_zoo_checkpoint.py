@@ -9,7 +9,7 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from syndfer import generate_benchmark
-from mmhdf.utils.experiment import set_data_root
+from mmhdf.apis.experiment import set_data_root
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

@@ -1,10 +1,10 @@
-"""Tests for mmhdf.utils.experiment (evaluation helpers of the main job and
+"""Tests for mmhdf.apis.experiment (evaluation helpers of the main job and
 the ablation runner)."""
 import os.path as osp
 
 from mmengine.config import Config
 
-from mmhdf.utils import experiment
+from mmhdf.apis import experiment
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

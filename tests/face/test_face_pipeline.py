@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from mmhdf.apis import (DETECTED, HELD, INTERPOLATED, FixedBoxDetector,
+from mmhdf.face import (DETECTED, HELD, INTERPOLATED, FixedBoxDetector,
                         FullFrameDetector, HaarFaceDetector, NoFaceError,
                         box_iou, build_face_detector, crop_face,
                         detect_main_face, iter_frames, track_main_face)

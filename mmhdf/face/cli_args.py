@@ -1,7 +1,10 @@
-"""``argparse`` types for the demo and ``tools/data/face_crop.py``.
+"""Command-line pieces of the demo and ``tools/data/face_crop.py``.
 
-Each type raises :class:`argparse.ArgumentTypeError`, so a bad value is a
-usage error (exit code 2) whose message names the argument, e.g.
+:func:`add_face_args` declares the face-preprocessing options both share
+(detector, crop size, margin, detection stride, no-face rule), so the two
+command lines cannot drift apart. The ``argparse`` types raise
+:class:`argparse.ArgumentTypeError`, so a bad value is a usage error (exit
+code 2) whose message names the argument, e.g.
 ``argument --batch-size: must be an integer >= 1, got '0'``.
 """
 import argparse
@@ -11,6 +14,8 @@ import os.path as osp
 from typing import Callable, Optional
 
 from .cv2_paths import display_path
+from .detection import DETECTOR_HELP
+from .tracking import DEFAULT_MIN_FACE_SHARE
 
 #: largest face-crop side the CLIs accept: crops of every needed frame are
 #: held in memory (DFEW's are 224)
@@ -181,3 +186,38 @@ def torch_device(text: str) -> str:
                 f'{text!r}: device type {device.type} is not available here '
                 '(use cpu)')
     return text
+
+
+def add_face_args(parser: argparse.ArgumentParser,
+                  size_flag: str = '--face-size',
+                  size_help: str = 'side of the square face crops',
+                  no_face: str = 'the video has no face') -> None:
+    """Declare the face-preprocessing options on ``parser``.
+
+    Adds ``--detector``, the crop side (``size_flag``, default 224, as
+    DFEW's crops), ``--box-scale``, ``--detect-every`` and
+    ``--min-face-share`` (see :mod:`mmhdf.face.tracking`), with the same
+    types, defaults and ranges for every tool.
+
+    Args:
+        parser (argparse.ArgumentParser): The parser to extend.
+        size_flag (str): Flag of the crop side (the demo's ``--face-size``,
+            ``face_crop.py``'s ``--size``).
+        size_help (str): What the crop side is for, in the tool's words.
+        no_face (str): What the tool does with a video whose face share is
+            below ``--min-face-share``.
+    """
+    parser.add_argument('--detector', default='haar', help=DETECTOR_HELP)
+    parser.add_argument(size_flag, type=int_in_range(1, MAX_FACE_SIZE),
+                        default=224,
+                        help=f'{size_help}, 1..{MAX_FACE_SIZE}')
+    parser.add_argument('--box-scale', type=positive_float, default=1.25,
+                        help='margin factor around the detected face box, '
+                        '> 0')
+    parser.add_argument('--detect-every', type=int_at_least(1), default=1,
+                        help='run the detector on every k-th frame, >= 1')
+    parser.add_argument(
+        '--min-face-share', type=share, default=DEFAULT_MIN_FACE_SHARE,
+        help='the main face must be detected in at least this share of the '
+        'scanned frames (0..1; interpolated frames do not count), else '
+        f'{no_face}')
