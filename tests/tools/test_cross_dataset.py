@@ -8,13 +8,12 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
-from mmhdf.datasets.label_presets import LABEL_PRESETS
 from mmhdf.apis import (build_cross_dataset_cfg, classes_from_dataset_cfg,
                         source_class_names)
 from mmhdf.datasets import LabelMappedDataset, map_labels_by_name
-from tests.datasets.fake_dfer import DFEW_NAMES, make_dfew, make_mafw
-from tests.evaluation.test_robustness import (CFG, load_tool,
-                                              write_tiny_checkpoint)
+from mmhdf.datasets.label_presets import LABEL_PRESETS
+from mmhdf.testing.fake_dfer import DFEW_NAMES, make_dfew, make_mafw
+from tests.helpers.robustness import CFG, load_tool, write_tiny_checkpoint
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(ROOT, 'tools/analysis/cross_dataset.py')

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.apis.dfer_tiny import write_face_video
+from tests.helpers.face_video import write_face_video
 from tests.helpers.scripts import ROOT, load_script
 from tests.helpers.textures import write_wall_video
 
