@@ -34,6 +34,29 @@ def _number(text: str, kind: type) -> float:
     return value
 
 
+def _checked(kind: type, accept: Callable[[float], bool],
+             requirement: str) -> Callable[[str], float]:
+    """An argparse type: a number of ``kind`` that passes ``accept``.
+
+    Args:
+        kind (type): ``int`` or ``float`` (floats must be finite).
+        accept (callable): The range check on the parsed value.
+        requirement (str): What the error says the value must be.
+
+    Returns:
+        callable: The argparse type.
+    """
+
+    def parse(text: str) -> float:
+        value = _number(text, kind)
+        if not accept(value):
+            raise argparse.ArgumentTypeError(
+                f'must be {requirement}, got {text!r}')
+        return value
+
+    return parse
+
+
 def int_at_least(low: int) -> Callable[[str], int]:
     """An integer ``>= low``.
 
@@ -43,15 +66,7 @@ def int_at_least(low: int) -> Callable[[str], int]:
     Returns:
         callable: The argparse type.
     """
-
-    def parse(text: str) -> int:
-        value = _number(text, int)
-        if value < low:
-            raise argparse.ArgumentTypeError(
-                f'must be an integer >= {low}, got {text!r}')
-        return value
-
-    return parse
+    return _checked(int, lambda v: v >= low, f'an integer >= {low}')
 
 
 def int_in_range(low: int, high: int) -> Callable[[str], int]:
@@ -64,46 +79,15 @@ def int_in_range(low: int, high: int) -> Callable[[str], int]:
     Returns:
         callable: The argparse type.
     """
-
-    def parse(text: str) -> int:
-        value = _number(text, int)
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(
-                f'must be an integer in [{low}, {high}], got {text!r}')
-        return value
-
-    return parse
+    return _checked(int, lambda v: low <= v <= high,
+                    f'an integer in [{low}, {high}]')
 
 
-def positive_float(text: str) -> float:
-    """A finite number ``> 0``.
+#: a finite number ``> 0`` (argparse type)
+positive_float = _checked(float, lambda v: v > 0, '> 0')
 
-    Args:
-        text (str): The command-line value.
-
-    Returns:
-        float: The value.
-    """
-    value = _number(text, float)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f'must be > 0, got {text!r}')
-    return value
-
-
-def share(text: str) -> float:
-    """A fraction in ``[0, 1]``.
-
-    Args:
-        text (str): The command-line value.
-
-    Returns:
-        float: The value.
-    """
-    value = _number(text, float)
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(
-            f'must be a fraction in [0, 1], got {text!r}')
-    return value
+#: a fraction in ``[0, 1]`` (argparse type)
+share = _checked(float, lambda v: 0 <= v <= 1, 'a fraction in [0, 1]')
 
 
 def output_dir(text: str) -> str:
