@@ -104,6 +104,14 @@ def test_source_classes_come_from_checkpoint_or_config(tmp_path):
         DFEW_NAMES
     assert classes_from_dataset_cfg(
         dict(type='MAFWDataset', label_order='dfer_clip'))[0] == 'happiness'
+    # wrappers are unwrapped; the leaves of a ConcatDataset must agree
+    dfew = dict(type='DFEWDataset')
+    assert classes_from_dataset_cfg(dict(
+        type='ConcatDataset', datasets=[dfew, dict(
+            type='RepeatDataset', times=2, dataset=dfew)])) == DFEW_NAMES
+    assert classes_from_dataset_cfg(dict(
+        type='ConcatDataset', datasets=[dfew, dict(type='MAFWDataset')])) \
+        is None
     names, origin = source_class_names(cfg)
     assert names == DFEW_NAMES and origin == 'config train_dataloader'
     ckpt = str(tmp_path / 'meta.pth')
