@@ -55,7 +55,8 @@ setup(
     else '',
     long_description_content_type='text/markdown',
     license='Apache-2.0',
-    packages=find_packages(include=['mmhdf', 'mmhdf.*']),
+    packages=find_packages(
+        include=['mmhdf', 'mmhdf.*', 'syndfer', 'syndfer.*']),
     include_package_data=True,
     python_requires='>=3.9',
     install_requires=INSTALL_REQUIRES,

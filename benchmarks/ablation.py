@@ -34,11 +34,11 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import mmhdf  # noqa: E402,F401
-from mmhdf.syndfer import generate_benchmark  # noqa: E402
+from mmhdf.apis.experiment import (build_run_config,  # noqa: E402
+                                    find_checkpoints, train_and_evaluate)
 from mmhdf.utils.machine import machine_line  # noqa: E402
 from mmhdf.utils.report import write_report  # noqa: E402
-from mmhdf.utils.experiment import (build_run_config,  # noqa: E402
-                                     find_checkpoints, train_and_evaluate)
+from syndfer import generate_benchmark  # noqa: E402
 
 VARIANTS = {
     'baseline': 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py',
@@ -108,8 +108,7 @@ def _robustness_wanted(args, seed: int, result: dict) -> bool:
     """Whether ``result`` lacks the requested corruption evaluation."""
     if seed not in (args.robustness_seeds or []):
         return False
-    from mmhdf.evaluation.robustness import (parse_corruptions,
-                                             parse_severities)
+    from mmhdf.apis import parse_corruptions, parse_severities
     rob = result.get('robustness')
     return (rob is None
             or rob.get('split') != args.robustness_split
@@ -160,7 +159,7 @@ def run_one(args, variant: str, seed: int) -> dict:
         with open(done, 'w') as f:
             json.dump(out, f, indent=2, default=float)
     if _robustness_wanted(args, seed, out):
-        from mmhdf.evaluation.robustness import evaluate_robustness
+        from mmhdf.apis import evaluate_robustness
         t1 = time.time()
         rob = evaluate_robustness(
             cfg, best, corruptions=args.corruptions,

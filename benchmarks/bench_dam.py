@@ -13,7 +13,7 @@ Measured in one run (ratios only compare timings taken side by side):
    modules are also timed alone at the four stage shapes
    (``component`` overhead = sum of DAM times / plain backbone time).
 2. **Speed-up** of the efficient DAM over the straightforward formulation
-   (``tests/models/dam/reference_dam.py``: per-channel repeated DCT bank,
+   (``mmhdf/testing/reference_dam.py``: per-channel repeated DCT bank,
    permute + ``AdaptiveAvg/MaxPool3d``, explicit ``X_t`` / ``X_f``) at the
    same four stage shapes, forward + backward and forward-only.
 3. **CPU recipe**: the same overhead for R3D-18 at width 16 with 4 DAMs
@@ -48,7 +48,7 @@ from mmaction.models.backbones import X3D  # noqa: E402
 
 from mmhdf.models.backbones import X3DDAM  # noqa: E402
 from mmhdf.models.dam import DAM  # noqa: E402
-from tests.models.dam.reference_dam import ReferenceDAM  # noqa: E402
+from mmhdf.testing.reference_dam import ReferenceDAM  # noqa: E402
 
 X3D_S = dict(gamma_w=1, gamma_b=2.25, gamma_d=2.2)
 

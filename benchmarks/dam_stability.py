@@ -30,8 +30,8 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 import mmhdf  # noqa: E402,F401
-from mmhdf.syndfer import generate_benchmark  # noqa: E402
-from mmhdf.utils.experiment import train_and_evaluate  # noqa: E402
+from mmhdf.apis.experiment import train_and_evaluate  # noqa: E402
+from syndfer import generate_benchmark  # noqa: E402
 
 CONFIG = 'configs/ablation/r3d18-w16_dam_8x64_syndfer-h_cpu.py'
 BASELINE = 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py'

@@ -40,10 +40,10 @@ sys.path.insert(0, ROOT)
 import mmhdf  # noqa: E402,F401
 from mmengine.runner import Runner  # noqa: E402
 
-from mmhdf.syndfer import generate_benchmark  # noqa: E402
-from mmhdf.utils.experiment import build_run_config  # noqa: E402
+from mmhdf.apis.experiment import build_run_config  # noqa: E402
 from mmhdf.utils.machine import machine_line  # noqa: E402
 from mmhdf.utils.report import write_report  # noqa: E402
+from syndfer import generate_benchmark  # noqa: E402
 
 DSM = 'configs/ablation/r3d18-w16_dsm_8x64_syndfer-h_cpu.py'
 BASELINE = 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py'

@@ -18,7 +18,7 @@ exits 1 and writes no predictions. ``--min-face-share 0`` accepts any
 detection.
 
 **File names.** Videos and output folders may have names of any bytes (not
-UTF-8): OpenCV gets ASCII aliases (:mod:`mmhdf.apis.cv2_paths`), messages
+UTF-8): OpenCV gets ASCII aliases (:mod:`mmhdf.face.cv2_paths`), messages
 show such bytes as ``\\xNN``.
 
 Exit codes (every failure prints one ``error:`` line naming the file or
@@ -47,11 +47,9 @@ EXIT_OK, EXIT_NO_FACE, EXIT_USAGE, EXIT_INPUT, EXIT_CHECKPOINT = 0, 1, 2, 3, 4
 
 def parse_args(argv=None) -> argparse.Namespace:
     """Parse the command line; a bad value exits 2 naming the argument."""
-    from mmhdf.apis import DETECTOR_HELP
-    from mmhdf.apis.cli_args import (MAX_FACE_SIZE, int_at_least,
-                                     int_in_range, output_dir,
-                                     positive_float, share, torch_device)
-    from mmhdf.apis.face_tracking import DEFAULT_MIN_FACE_SHARE
+    from mmhdf.face.cli_args import (add_face_args, int_at_least,
+                                     output_dir, positive_float,
+                                     torch_device)
     parser = argparse.ArgumentParser(
         description='Dynamic facial expression recognition on a video',
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
@@ -65,27 +63,17 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='checkpoint file (must load with torch.load(weights_only=True))')
     parser.add_argument('--out-dir', default='demo_out', type=output_dir,
                         help='folder for the outputs (created)')
-    parser.add_argument('--detector', default='haar', help=DETECTOR_HELP)
+    add_face_args(
+        parser, '--face-size',
+        size_help='side of the face crops fed to the test pipeline (DFEW '
+        'crops are 224)',
+        no_face='the video has no face: exit 1, nothing written')
     parser.add_argument(
         '--window-sec', type=positive_float, default=None,
         help='window length in seconds, > 0 (default: the sampler span for '
         'SampleFrames configs, else 2 s)')
     parser.add_argument('--stride-sec', type=positive_float, default=0.5,
                         help='step between windows in seconds, > 0')
-    parser.add_argument('--face-size', type=int_in_range(1, MAX_FACE_SIZE),
-                        default=224,
-                        help='side of the face crops fed to the test '
-                        f'pipeline (DFEW crops are 224), 1..{MAX_FACE_SIZE}')
-    parser.add_argument('--box-scale', type=positive_float, default=1.25,
-                        help='margin factor around the detected face box, '
-                        '> 0')
-    parser.add_argument('--detect-every', type=int_at_least(1), default=1,
-                        help='run the detector on every k-th frame, >= 1')
-    parser.add_argument(
-        '--min-face-share', type=share, default=DEFAULT_MIN_FACE_SHARE,
-        help='the main face must be detected in at least this share of the '
-        'scanned frames (0..1; interpolated frames do not count), else the '
-        'video has no face: exit 1, nothing written')
     parser.add_argument('--batch-size', type=int_at_least(1), default=8,
                         help='clips per forward pass, >= 1')
     parser.add_argument('--device', default='cpu', type=torch_device,
@@ -98,11 +86,10 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     """Run the demo; returns the exit code (see module docstring)."""
     args = parse_args(argv)
-    from mmhdf.apis import (NoFaceError, VideoReadError, build_face_detector,
-                            get_test_pipeline_cfg, load_recognizer,
-                            parse_clip_spec, run_video_demo)
-    from mmhdf.apis.cv2_paths import display_path
-    from mmhdf.apis.inference import CheckpointError
+    from mmhdf.apis import (CheckpointError, get_test_pipeline_cfg,
+                            load_recognizer, parse_clip_spec, run_video_demo)
+    from mmhdf.face import NoFaceError, VideoReadError, build_face_detector
+    from mmhdf.face.cv2_paths import display_path
     from mmhdf.compat import UnsafeCheckpointError
 
     def fail(code: int, msg: str) -> int:

@@ -25,10 +25,10 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 import mmhdf  # noqa: E402,F401
 from mmengine.config import DictAction  # noqa: E402
 
-from mmhdf.syndfer import generate_benchmark  # noqa: E402
-from mmhdf.utils.experiment import train_and_evaluate  # noqa: E402
+from mmhdf.apis.experiment import train_and_evaluate  # noqa: E402
 from mmhdf.utils.machine import describe_machine, machine_line  # noqa: E402
 from mmhdf.utils.spread import ablation_spread, numerics_spread  # noqa: E402
+from syndfer import generate_benchmark  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 

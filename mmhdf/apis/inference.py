@@ -12,13 +12,16 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, List, Optional, Sequence, Tuple, Union
+from typing import (Callable, List, Mapping, Optional, Sequence, Tuple,
+                    Union)
 
 import numpy as np
 import torch
 import torch.nn as nn
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
+
+from mmhdf.datasets.wrappers import leaf_datasets
 
 #: DFEW class order (index = class id), the default for 7-class models.
 DFEW_CLASSES = ('Happy', 'Sad', 'Neutral', 'Angry', 'Surprise', 'Disgust',
@@ -129,11 +132,10 @@ def get_test_pipeline_cfg(cfg: Config) -> List[dict]:
     """
     candidates = [cfg.get('test_pipeline')]
     for loader in ('test_dataloader', 'val_dataloader'):
-        dataset = (cfg.get(loader) or {}).get('dataset') or {}
-        candidates.append(dataset.get('pipeline'))
-        # ConcatDataset / RepeatDataset wrappers
-        inner = dataset.get('dataset') or (dataset.get('datasets') or [{}])[0]
-        candidates.append(inner.get('pipeline'))
+        dataset = (cfg.get(loader) or {}).get('dataset')
+        # through ConcatDataset / RepeatDataset / LabelMappedDataset
+        candidates += [leaf.get('pipeline') for leaf in leaf_datasets(dataset)
+                       if isinstance(leaf, Mapping)]
     candidates.append(cfg.get('val_pipeline'))
     for pipeline in candidates:
         if pipeline:

@@ -4,14 +4,13 @@ import os.path as osp
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-import cv2
 import numpy as np
 import torch.nn as nn
 
-from .cv2_paths import PathLike, as_str_path, display_path
-from .face_detection import BaseFaceDetector
-from .face_tracking import DEFAULT_MIN_FACE_SHARE
-from .face_video import detect_main_face, extract_face_crops
+from mmhdf.face.crops import detect_main_face, extract_face_crops
+from mmhdf.face.cv2_paths import PathLike, as_str_path, display_path
+from mmhdf.face.detection import BaseFaceDetector
+from mmhdf.face.tracking import DEFAULT_MIN_FACE_SHARE
 from .inference import (build_clip_pipeline, build_window_sampler,
                         get_class_names, get_test_pipeline_cfg,
                         parse_clip_spec, predict_clips, sliding_windows)
@@ -95,7 +94,7 @@ def run_video_demo(video: PathLike,
 
     Args:
         video (str | bytes | os.PathLike): Input video; file names of any
-            bytes work (see :mod:`mmhdf.apis.cv2_paths`).
+            bytes work (see :mod:`mmhdf.face.cv2_paths`).
         model (nn.Module): From :func:`load_recognizer`.
         detector (BaseFaceDetector): Face detector.
         out_dir (str | bytes | os.PathLike): Output folder (created).
@@ -112,7 +111,7 @@ def run_video_demo(video: PathLike,
         write_video (bool): Write the annotated video.
         min_face_share (float): The main face must be detected in at least
             this share of the scanned frames, else the video has no face
-            (see :mod:`mmhdf.apis.face_tracking`). Defaults to 0.3.
+            (see :mod:`mmhdf.face.tracking`). Defaults to 0.3.
         log (callable): Progress messages.
 
     Returns:
@@ -121,9 +120,9 @@ def run_video_demo(video: PathLike,
     Raises:
         ValueError: For a bad numeric argument (see
             :func:`check_demo_args`).
-        mmhdf.apis.NoFaceError: If no face is found, or the main face in
+        mmhdf.face.NoFaceError: If no face is found, or the main face in
             fewer than ``min_face_share`` of the scanned frames.
-        mmhdf.apis.VideoReadError: If the video cannot be read.
+        mmhdf.face.VideoReadError: If the video cannot be read.
     """
     check_demo_args(window_sec, stride_sec, face_size, box_scale,
                     detect_every, batch_size, min_face_share)
@@ -192,29 +191,3 @@ def run_video_demo(video: PathLike,
                                names, fps)
     return VideoDemoResult(records, out, probs, names)
 
-
-def save_face_frames(crops: np.ndarray, folder: str, prefix: str,
-                     quality: int = 95) -> int:
-    """Write face crops as ``<prefix>_00001.jpg ...`` (DFEW naming).
-
-    Args:
-        crops (np.ndarray): BGR crops, shape (T, S, S, 3), uint8.
-        folder (str): Output folder (created).
-        prefix (str): File name prefix, e.g. the clip id ``00001``.
-        quality (int): JPEG quality.
-
-    Returns:
-        int: Number of frames written.
-    """
-    os.makedirs(folder, exist_ok=True)
-    for i, crop in enumerate(crops, 1):
-        path = osp.join(folder, f'{prefix}_{i:05d}.jpg')
-        # encode in memory and write with Python: any bytes in ``folder``
-        ok, buf = cv2.imencode('.jpg', crop,
-                               [cv2.IMWRITE_JPEG_QUALITY, quality])
-        if not ok:
-            raise OSError(f'cannot encode frame {i} as JPEG for '
-                          f'{display_path(path)}')
-        with open(path, 'wb') as f:
-            f.write(buf.tobytes())
-    return len(crops)

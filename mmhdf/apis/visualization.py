@@ -8,8 +8,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
-from .face_tracking import DETECTED, HELD, FaceTrack
-from .video import iter_frames, open_video_writer
+from mmhdf.face.tracking import DETECTED, HELD, FaceTrack
+from mmhdf.face.video import iter_frames, open_video_writer
 
 # matplotlib's tab10 in BGR, one colour per class
 _PALETTE = [(180, 119, 31), (14, 127, 255), (44, 160, 44), (40, 39, 214),

@@ -5,12 +5,14 @@ from .base_dfer import BaseDFERDataset, stratified_carve
 from .dfew import DFEWDataset
 from .errors import DFERDatasetError
 from .ferv39k import FERV39kDataset
+from .label_mapped import LabelMappedDataset, map_labels_by_name
 from .label_presets import (LABEL_PRESETS, build_label_map,
                             canonical_emotion, get_label_order, remap_labels)
 from .mafw import MAFWDataset
 
 __all__ = [
     'BaseDFERDataset', 'DFEWDataset', 'FERV39kDataset', 'MAFWDataset',
+    'LabelMappedDataset', 'map_labels_by_name',
     'DFERDatasetError', 'CorruptMediaError',
     'stratified_carve', 'LABEL_PRESETS', 'build_label_map',
     'canonical_emotion', 'get_label_order', 'remap_labels'

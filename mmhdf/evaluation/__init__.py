@@ -1,3 +1,7 @@
-"""DFER evaluation: WAR / UAR metric, robustness and cross-dataset tools."""
+"""DFER evaluation: the WAR / UAR metric and robustness summaries.
+
+Pure: nothing here builds a Runner or runs a model (that is
+:mod:`mmhdf.apis`).
+"""
 from . import metrics  # noqa: F401
 from . import robustness  # noqa: F401

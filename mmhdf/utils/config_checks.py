@@ -11,6 +11,8 @@ from typing import Any, Iterable, List, Optional, Set, Tuple
 
 from mmengine.config import Config
 
+from mmhdf.datasets.wrappers import leaf_datasets
+
 
 class ConfigError(ValueError):
     """Raised for an invalid config; the message names file and key."""
@@ -23,21 +25,6 @@ def _get(d: Any, key: str, default: Any = None) -> Any:
     if d is None:
         return default
     return d.get(key, default) if hasattr(d, 'get') else default
-
-
-def _iter_datasets(dataset: Any) -> Iterable[Any]:
-    """Yield leaf dataset cfgs (unwrapping RepeatDataset / ConcatDataset)."""
-    if dataset is None:
-        return
-    inner = _get(dataset, 'dataset')
-    many = _get(dataset, 'datasets')
-    if inner is not None:
-        yield from _iter_datasets(inner)
-    elif many is not None:
-        for d in many:
-            yield from _iter_datasets(d)
-    else:
-        yield dataset
 
 
 def _resolve(path: str, data_root: Optional[str]) -> str:
@@ -378,7 +365,7 @@ def check_config(cfg: Config, filename: str = '<config>',
                 f'{filename}: {name}.persistent_workers=True needs '
                 f'{name}.num_workers > 0 (torch raises otherwise); set '
                 'persistent_workers=False for num_workers=0.')
-        for ds in _iter_datasets(_get(loader, 'dataset')):
+        for ds in leaf_datasets(_get(loader, 'dataset')):
             data_root = _get(ds, 'data_root')
             if data_root and not osp.isdir(data_root):
                 raise ConfigError(

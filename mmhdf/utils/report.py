@@ -8,6 +8,7 @@ loaded strictly or partially.
 import os.path as osp
 from typing import Any, Dict, Mapping, Optional
 
+from mmhdf.datasets.wrappers import leaf_datasets
 from .eval_views import describe_views
 
 # Metric keys that mean WAR / UAR, in order of preference, with the factor
@@ -59,9 +60,9 @@ def describe_protocol(cfg: Any, split: str = 'test',
         ``clip_len``, ``input``, ``selection``, ``seed`` (and ``loading``).
     """
     loader = cfg.get(f'{split}_dataloader') or {}
-    ds = loader.get('dataset', {}) if hasattr(loader, 'get') else {}
-    while hasattr(ds, 'get') and ds.get('dataset') is not None:
-        ds = ds['dataset']
+    ds = loader.get('dataset') if hasattr(loader, 'get') else None
+    # the first leaf, through dataset wrappers
+    ds = next(leaf_datasets(ds), None)
     ds = ds if hasattr(ds, 'get') else {}
     name = ds.get('type', '?')
     fold = ds.get('fold')

@@ -3,12 +3,12 @@ import numpy as np
 import pytest
 
 from mmhdf.apis import (build_clip_pipeline, build_window_sampler,
-                        get_class_names,
-                        get_test_pipeline_cfg, iter_frames, load_recognizer,
-                        parse_clip_spec, predict_clips, sample_clip_indices,
-                        sliding_windows)
-from tests.apis.dfer_tiny import (DFEW, write_checkpoint, write_face_video,
-                                  write_tiny_config)
+                        get_class_names, get_test_pipeline_cfg,
+                        load_recognizer, parse_clip_spec, predict_clips,
+                        sample_clip_indices, sliding_windows)
+from mmhdf.face import iter_frames
+from mmhdf.testing.dfer_tiny import DFEW, write_checkpoint, write_tiny_config
+from tests.helpers.face_video import write_face_video
 
 
 @pytest.fixture(scope='module')

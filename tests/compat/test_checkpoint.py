@@ -8,22 +8,7 @@ from mmengine.runner.checkpoint import CheckpointLoader
 from mmhdf.compat import (UnsafeCheckpointError, encode_plain_state,
                           safe_torch_load)
 from mmhdf.compat.checkpoint import TRUST_ENV, load_from_local
-
-
-class _Payload:
-    """Pickles to a call that creates a marker file when unpickled."""
-
-    def __init__(self, marker: str) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (open, (self.marker, 'w'))
-
-
-def write_malicious(path: str, marker: str) -> None:
-    """A checkpoint whose unpickling would create ``marker``."""
-    torch.save({'state_dict': {'w': torch.zeros(1)},
-                'meta': {'x': _Payload(marker)}}, path)
+from mmhdf.testing.checkpoints import write_malicious
 
 
 def test_mmengine_local_scheme_is_the_safe_loader():

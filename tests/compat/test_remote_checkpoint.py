@@ -19,7 +19,7 @@ from mmengine.runner import checkpoint as mm_ckpt
 from mmengine.runner.checkpoint import CheckpointLoader, load_checkpoint
 
 from mmhdf.compat import CheckpointCorruptError, UnsafeCheckpointError
-from tests.compat.test_checkpoint import write_malicious
+from mmhdf.testing.checkpoints import write_malicious
 from tests.helpers.http_server import serve_folder
 
 

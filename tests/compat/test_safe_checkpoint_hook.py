@@ -4,55 +4,15 @@ A fake runner stands in for mmengine's (no training): it records which files
 exist at the moment each checkpoint is written.
 """
 import os
-import os.path as osp
 
 import pytest
 import torch
-from mmengine.logging import MessageHub
-from mmengine.runner import BaseLoop
 
 from mmhdf.compat import CheckpointCorruptError
 from mmhdf.compat.resume import resolve_auto_resume
 from mmhdf.compat.safe_checkpoint_hook import SafeCheckpointHook
-from mmhdf.utils.experiment import find_checkpoints
-
-
-class _Logger:
-
-    def __init__(self) -> None:
-        self.lines = []
-
-    def info(self, msg: str) -> None:
-        self.lines.append(('info', msg))
-
-    def warning(self, msg: str) -> None:
-        self.lines.append(('warning', msg))
-
-
-class _Loop(BaseLoop):
-
-    def run(self) -> None:
-        pass
-
-
-class _Runner:
-    """What the hook uses of mmengine's Runner; saves record the folder."""
-
-    def __init__(self, work_dir: str, training: bool = True) -> None:
-        self.work_dir = work_dir
-        self.logger = _Logger()
-        self.message_hub = MessageHub.get_instance(f'hub_{id(self)}')
-        self.epoch = 0
-        self.iter = 0
-        self._resume = False
-        self._load_from = None
-        self._train_loop = _Loop.__new__(_Loop) if training else {}
-        self.writes = []  # (file written, files present while writing)
-
-    def save_checkpoint(self, out_dir, filename, **kwargs) -> None:
-        self.writes.append((filename, set(os.listdir(out_dir))))
-        torch.save({'meta': kwargs.get('meta'), 'state_dict': {}},
-                   osp.join(out_dir, filename))
+from mmhdf.apis.experiment import find_checkpoints
+from tests.helpers.fake_runner import FakeRunner as _Runner
 
 
 def _complete(path: str, epoch: int = 1) -> None:

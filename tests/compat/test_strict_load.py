@@ -5,7 +5,7 @@ import torch
 
 from mmhdf.compat.strict_load import (CheckpointMismatchError, StrictLoadHook,
                                       compare_state_dict)
-from tests.compat.test_safe_checkpoint_hook import _Logger
+from tests.helpers.fake_runner import RecordingLogger as _Logger
 
 
 def _model() -> torch.nn.Module:

@@ -7,7 +7,7 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 
-from tests.datasets.fake_dfer import make_dfew
+from mmhdf.testing.fake_dfer import make_dfew
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -95,7 +95,7 @@ def test_ferv39k_config_builds_on_fake_tree(tmp_path):
     from mmaction.registry import DATASETS
     from mmengine.registry import init_default_scope
 
-    from tests.datasets.fake_dfer import make_ferv39k
+    from mmhdf.testing.fake_dfer import make_ferv39k
     init_default_scope('mmaction')
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs/ferv39k/x3d_s_baseline_ferv39k.py'))

@@ -8,10 +8,9 @@ import pytest
 from mmaction.registry import DATASETS
 
 from mmhdf.datasets import DFERDatasetError, DFEWDataset
-from tests.datasets.fake_dfer import (DFEW_CLIPS, DFEW_FOLD1_TEST,
-                                      DFEW_FOLD1_TRAIN, DFEW_NAMES,
-                                      frame_value, make_dfew, write_dfew_csv,
-                                      write_frames)
+from mmhdf.testing.fake_dfer import (DFEW_CLIPS, DFEW_FOLD1_TEST,
+                                     DFEW_FOLD1_TRAIN, DFEW_NAMES, frame_value,
+                                     make_dfew, write_dfew_csv, write_frames)
 
 
 @pytest.fixture(scope='module')

@@ -6,8 +6,8 @@ from mmaction.registry import DATASETS
 
 from mmhdf.datasets import (DFERDatasetError, FERV39kDataset, MAFWDataset,
                             get_label_order)
-from tests.datasets.fake_dfer import (FERV_TEST, FERV_TRAIN, MAFW_LABELS,
-                                      make_ferv39k, make_mafw)
+from mmhdf.testing.fake_dfer import (FERV_TEST, FERV_TRAIN, MAFW_LABELS,
+                                     make_ferv39k, make_mafw)
 
 
 def _infos(ds):

@@ -17,8 +17,8 @@ import pytest
 
 from mmhdf.datasets import (DFERDatasetError, DFEWDataset, FERV39kDataset,
                             MAFWDataset)
-from tests.datasets.fake_dfer import (make_dfew, make_ferv39k, make_mafw,
-                                      write_frames)
+from mmhdf.testing.fake_dfer import (make_dfew, make_ferv39k, make_mafw,
+                                     write_frames)
 from tests.helpers.scripts import load_script
 
 

@@ -1,9 +1,11 @@
-"""mmhdf.datasets.wrappers.leaf_datasets on mmengine's dataset wrappers."""
+"""mmhdf.datasets.wrappers: unwrapping built datasets and dataset configs."""
 from types import SimpleNamespace
 
+import pytest
+from mmengine.config import Config
 from mmengine.dataset import BaseDataset, ConcatDataset, RepeatDataset
 
-from mmhdf.datasets.wrappers import leaf_datasets
+from mmhdf.datasets.wrappers import leaf_cfg, leaf_datasets
 
 
 class _Tiny(BaseDataset):
@@ -40,3 +42,28 @@ def test_object_with_dataset_and_pipeline_is_a_leaf():
     outer = SimpleNamespace(dataset=inner, pipeline='outer')
     assert list(leaf_datasets(outer)) == [outer]
     assert list(leaf_datasets(SimpleNamespace(dataset=inner))) == [inner]
+
+
+def test_unwraps_dataset_configs_the_same_way():
+    # configs: ``datasets`` lists and ``dataset`` entries are wrappers
+    a, b, c = (dict(type='DFEWDataset', split=s) for s in 'abc')
+    cfg = Config(dict(type='ConcatDataset', datasets=[
+        dict(type='RepeatDataset', times=2, dataset=a),
+        dict(type='ConcatDataset', datasets=[b, dict(
+            type='LabelMappedDataset', classes=['Happy'], dataset=c)])]))
+    leaves = list(leaf_datasets(cfg))
+    assert [leaf['split'] for leaf in leaves] == ['a', 'b', 'c']
+    # the leaves are the config's own dicts: editing them edits the config
+    leaves[0]['split'] = 'x'
+    assert cfg.datasets[0].dataset.split == 'x'
+    assert list(leaf_datasets(None)) == []
+    flat = dict(type='LabelMappedDataset', dataset_type='MAFWDataset')
+    assert list(leaf_datasets(flat)) == [flat]
+
+
+def test_leaf_cfg_is_the_only_leaf():
+    inner = dict(type='DFEWDataset', split='test')
+    assert leaf_cfg(dict(type='RepeatDataset', dataset=inner)) is inner
+    assert leaf_cfg(inner) is inner
+    with pytest.raises(ValueError, match='wraps 2 datasets'):
+        leaf_cfg(dict(type='ConcatDataset', datasets=[inner, inner]))

@@ -13,8 +13,8 @@ import sys
 import pytest
 import torch
 
-from tests.apis.dfer_tiny import (write_checkpoint, write_noise_video,
-                                  write_tiny_config)
+from mmhdf.testing.dfer_tiny import (write_checkpoint, write_noise_video,
+                                     write_tiny_config)
 from tests.helpers.scripts import ROOT, load_script
 from tests.helpers.textures import write_wall_video
 

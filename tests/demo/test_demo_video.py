@@ -8,9 +8,10 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.apis.dfer_tiny import (DFEW, write_checkpoint, write_face_video,
-                                  write_malicious_checkpoint,
-                                  write_noise_video, write_tiny_config)
+from mmhdf.testing.dfer_tiny import (DFEW, write_checkpoint,
+                                     write_malicious_checkpoint,
+                                     write_noise_video, write_tiny_config)
+from tests.helpers.face_video import write_face_video
 from tests.helpers.scripts import load_script
 
 

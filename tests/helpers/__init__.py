@@ -1,1 +1,4 @@
-"""Shared test helpers (fixture data generators)."""
+"""Shared test helpers (fixture data generators, fake runners, tool runs).
+
+Shared fixtures that benchmarks also need live in :mod:`mmhdf.testing`.
+"""

@@ -19,8 +19,8 @@ from mmhdf.datasets.bad_samples import (SKIP_LOG_ENV, CorruptMediaError,
                                         local_skips, read_skip_log)
 from mmhdf.datasets.transforms import DFERFrameDecode
 from mmhdf.utils.config_checks import ConfigError, check_config
-from tests.datasets.fake_dfer import make_dfew, write_dfew_csv
-from tests.helpers.videos import make_video_dataset, write_video
+from mmhdf.testing.fake_dfer import make_dfew, write_dfew_csv
+from mmhdf.testing.videos import make_video_dataset, write_video
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DFEW_CFG = osp.join(ROOT, 'configs/dfew/x3d_s_baseline_dfew_fold1.py')

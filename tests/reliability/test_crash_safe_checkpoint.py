@@ -21,8 +21,8 @@ import torch
 
 from mmhdf.compat import checkpoint_problem
 from mmhdf.utils.workdir_lock import LOCK_NAME
-from tests.helpers.videos import make_video_dataset
-from tests.tools.test_train_test_e2e import R3D_CFG, ROOT, data_opts
+from mmhdf.testing.videos import make_video_dataset
+from tests.helpers.e2e import R3D_CFG, ROOT, data_opts
 
 
 @pytest.fixture(scope='module')

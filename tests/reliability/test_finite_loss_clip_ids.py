@@ -18,7 +18,7 @@ from mmengine.dataset import pseudo_collate
 
 from mmhdf.datasets import DFEWDataset
 from mmhdf.engine.safety import FiniteLossHook, NonFiniteLossError
-from tests.datasets.fake_dfer import make_dfew, write_dfew_csv
+from mmhdf.testing.fake_dfer import make_dfew, write_dfew_csv
 from tests.helpers.scripts import ROOT
 
 SYNDFER = osp.join(ROOT, 'configs/_base_/datasets/syndfer_h.py')

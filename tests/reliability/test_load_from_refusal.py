@@ -11,11 +11,10 @@ import os.path as osp
 
 import pytest
 
-from tests.compat.test_checkpoint import write_malicious
+from mmhdf.testing.checkpoints import write_malicious
 from tests.helpers.http_server import serve_folder
-from tests.helpers.videos import make_video_dataset
-from tests.tools.test_train_test_e2e import (R3D_CFG, STOCK_TOOLS, X3D_CFG,
-                                             data_opts, run)
+from mmhdf.testing.videos import make_video_dataset
+from tests.helpers.e2e import R3D_CFG, STOCK_TOOLS, X3D_CFG, data_opts, run
 
 
 def test_train_load_from_refuses_pickle_payload(tmp_path):

@@ -18,7 +18,7 @@ from mmengine.config import Config
 from mmengine.runner import CheckpointLoader, Runner
 
 from mmhdf.engine.safety import BadSamplePolicyError
-from tests.datasets.fake_dfer import make_dfew
+from mmhdf.testing.fake_dfer import make_dfew
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 BASE = osp.join(ROOT, 'configs/_base_')

@@ -14,9 +14,9 @@ import pytest
 from mmhdf.engine.safety import WorkDirLockHook
 from mmhdf.utils.workdir_lock import LOCK_NAME, WorkDirLock, \
     WorkDirLockedError
-from tests.compat.test_safe_checkpoint_hook import _Runner
-from tests.helpers.videos import make_video_dataset
-from tests.tools.test_train_test_e2e import R3D_CFG, ROOT, data_opts, run
+from tests.helpers.fake_runner import FakeRunner as _Runner
+from mmhdf.testing.videos import make_video_dataset
+from tests.helpers.e2e import R3D_CFG, ROOT, data_opts, run
 
 
 def _train(args: list) -> subprocess.Popen:

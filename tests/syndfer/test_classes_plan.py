@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from mmhdf.syndfer import (CLASS_NAMES, IN_DOMAIN_STYLES, SHIFTED_STYLES,
+from syndfer import (CLASS_NAMES, IN_DOMAIN_STYLES, SHIFTED_STYLES,
                            make_config, make_plan, split_class_counts)
 
 # DFEW fold-1 order from most to least frequent.

@@ -1,13 +1,13 @@
 """Classes move the intended face parts; dynamics and glitches behave."""
 import numpy as np
 
-from mmhdf.syndfer import (LANDMARK_NAMES, apex_measures, clip_landmarks,
+from syndfer import (LANDMARK_NAMES, apex_measures, clip_landmarks,
                            neutral_subject, prototype, render_clip,
                            sample_clip)
-from mmhdf.syndfer.expressions import Envelope
-from mmhdf.syndfer.face import face_geometry
-from mmhdf.syndfer.sequence import sample_glitches
-from mmhdf.syndfer.subjects import sample_subjects
+from syndfer.expressions import Envelope
+from syndfer.face import face_geometry
+from syndfer.sequence import sample_glitches
+from syndfer.subjects import sample_subjects
 
 
 def _vec(m):

@@ -8,10 +8,10 @@ import cv2
 import numpy as np
 import pytest
 
-from mmhdf.syndfer import (CLASS_NAMES, IN_DOMAIN_STYLES, SHIFTED_STYLES,
+from syndfer import (CLASS_NAMES, IN_DOMAIN_STYLES, SHIFTED_STYLES,
                            SPLITS, generate_benchmark, make_config,
                            split_csv_path)
-from mmhdf.syndfer.clip import sample_length
+from syndfer.clip import sample_length
 from tests.helpers.scripts import load_script
 
 FRAME_RE = re.compile(r'^(\d{5})_(\d{5})\.jpg$')

@@ -2,10 +2,10 @@
 import cv2
 import numpy as np
 
-from mmhdf.syndfer import (CLASS_NAMES, IN_DOMAIN_STYLES, SHIFTED_STYLES,
+from syndfer import (CLASS_NAMES, IN_DOMAIN_STYLES, SHIFTED_STYLES,
                            STYLES, neutral_subject, render_clip,
                            render_face_video, sample_clip)
-from mmhdf.syndfer.styles import make_background, sample_capture
+from syndfer.styles import make_background, sample_capture
 
 
 def _jpeg(frames, quality):

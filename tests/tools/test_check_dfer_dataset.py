@@ -4,7 +4,7 @@ import os
 import os.path as osp
 import shutil
 
-from tests.datasets.fake_dfer import make_dfew, make_ferv39k, make_mafw
+from mmhdf.testing.fake_dfer import make_dfew, make_ferv39k, make_mafw
 from tests.helpers.scripts import load_script
 
 

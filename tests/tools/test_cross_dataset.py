@@ -8,15 +8,12 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
+from mmhdf.apis import (build_cross_dataset_cfg, classes_from_dataset_cfg,
+                        source_class_names)
+from mmhdf.datasets import LabelMappedDataset, map_labels_by_name
 from mmhdf.datasets.label_presets import LABEL_PRESETS
-from mmhdf.evaluation.robustness import (LabelMappedDataset,
-                                         build_cross_dataset_cfg,
-                                         classes_from_dataset_cfg,
-                                         map_labels_by_name,
-                                         source_class_names)
-from tests.datasets.fake_dfer import DFEW_NAMES, make_dfew, make_mafw
-from tests.evaluation.test_robustness import (CFG, load_tool,
-                                              write_tiny_checkpoint)
+from mmhdf.testing.fake_dfer import DFEW_NAMES, make_dfew, make_mafw
+from tests.helpers.robustness import CFG, load_tool, write_tiny_checkpoint
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(ROOT, 'tools/analysis/cross_dataset.py')
@@ -107,6 +104,14 @@ def test_source_classes_come_from_checkpoint_or_config(tmp_path):
         DFEW_NAMES
     assert classes_from_dataset_cfg(
         dict(type='MAFWDataset', label_order='dfer_clip'))[0] == 'happiness'
+    # wrappers are unwrapped; the leaves of a ConcatDataset must agree
+    dfew = dict(type='DFEWDataset')
+    assert classes_from_dataset_cfg(dict(
+        type='ConcatDataset', datasets=[dfew, dict(
+            type='RepeatDataset', times=2, dataset=dfew)])) == DFEW_NAMES
+    assert classes_from_dataset_cfg(dict(
+        type='ConcatDataset', datasets=[dfew, dict(type='MAFWDataset')])) \
+        is None
     names, origin = source_class_names(cfg)
     assert names == DFEW_NAMES and origin == 'config train_dataloader'
     ckpt = str(tmp_path / 'meta.pth')

@@ -5,8 +5,9 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from tests.apis.dfer_tiny import (write_checkpoint, write_malicious_checkpoint,
-                                  write_tiny_config)
+from mmhdf.testing.dfer_tiny import (write_checkpoint,
+                                     write_malicious_checkpoint,
+                                     write_tiny_config)
 from tests.helpers.scripts import load_script
 
 onnx = pytest.importorskip('onnx', reason='onnx is not installed')

@@ -5,7 +5,8 @@ import os
 import cv2
 import pytest
 
-from tests.apis.dfer_tiny import write_face_video, write_noise_video
+from mmhdf.testing.dfer_tiny import write_noise_video
+from tests.helpers.face_video import write_face_video
 from tests.helpers.scripts import load_script
 
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.apis.dfer_tiny import write_face_video
+from tests.helpers.face_video import write_face_video
 from tests.helpers.scripts import ROOT, load_script
 from tests.helpers.textures import write_wall_video
 
@@ -56,15 +56,15 @@ def test_unexpected_error_skips_only_that_video(tmp_path, monkeypatch,
     raw = tmp_path / 'raw'
     write_face_video(str(raw / 'a.mp4'), 4, seed=6)
     write_face_video(str(raw / 'b.mp4'), 4, seed=7)
-    import mmhdf.apis
-    real = mmhdf.apis.extract_face_crops
+    import mmhdf.face
+    real = mmhdf.face.extract_face_crops
 
     def flaky(path, *args, **kwargs):
         if path.endswith('a.mp4'):
             raise MemoryError('simulated: out of memory on a.mp4')
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(mmhdf.apis, 'extract_face_crops', flaky)
+    monkeypatch.setattr(mmhdf.face, 'extract_face_crops', flaky)
     out = tmp_path / 'out'
     assert face_crop.main([str(raw), str(out), '--quiet']) == 0
     split = out / 'EmoLabel_DataSplit' / 'test(single-labeled)' / 'set_1.csv'

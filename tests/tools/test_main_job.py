@@ -2,7 +2,7 @@
 import json
 import os.path as osp
 
-from tests.tools.test_train_test_e2e import run
+from tests.helpers.e2e import run
 
 
 def test_main_job_prints_protocol_table_and_writes_results(tmp_path):

@@ -7,9 +7,9 @@ import re
 import pytest
 import torch
 
-from tests.apis.dfer_tiny import (ROOT, write_checkpoint,
-                                  write_malicious_checkpoint,
-                                  write_tiny_config)
+from mmhdf.testing.dfer_tiny import (ROOT, write_checkpoint,
+                                     write_malicious_checkpoint,
+                                     write_tiny_config)
 from tests.helpers.scripts import load_script
 
 

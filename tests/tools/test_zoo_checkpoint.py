@@ -8,8 +8,8 @@ import yaml
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmhdf.syndfer import generate_benchmark
-from mmhdf.utils.experiment import set_data_root
+from syndfer import generate_benchmark
+from mmhdf.apis.experiment import set_data_root
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

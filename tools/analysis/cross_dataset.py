@@ -30,7 +30,7 @@ import mmhdf  # noqa: E402,F401  (compat fixes + registration first)
 from mmengine.config import DictAction  # noqa: E402
 
 from mmhdf.compat import UnsafeCheckpointError, trust_checkpoint  # noqa
-from mmhdf.evaluation.robustness import evaluate_cross_dataset  # noqa: E402
+from mmhdf.apis import evaluate_cross_dataset  # noqa: E402
 from mmhdf.evaluation.robustness.summary import json_ready  # noqa: E402
 
 TARGETS = ('DFEWDataset', 'FERV39kDataset', 'MAFWDataset')

@@ -29,8 +29,8 @@ from mmengine.config import DictAction  # noqa: E402
 
 from mmhdf.compat import UnsafeCheckpointError, trust_checkpoint  # noqa
 from mmhdf.datasets.transforms.corruptions import CORRUPTIONS  # noqa: E402
-from mmhdf.evaluation.robustness import (evaluate_robustness,  # noqa: E402
-                                         markdown_report)
+from mmhdf.apis import evaluate_robustness  # noqa: E402
+from mmhdf.evaluation.robustness import markdown_report  # noqa: E402
 
 
 def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:

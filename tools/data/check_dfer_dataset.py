@@ -89,7 +89,7 @@ def _readable_frame(path: str) -> bool:
 
 def _video_frames(path: str) -> Optional[int]:
     # OpenCV / decord get an ASCII alias of names that are not UTF-8
-    from mmhdf.apis.cv2_paths import cv2_input_path
+    from mmhdf.face.cv2_paths import cv2_input_path
     with cv2_input_path(path) as safe:
         try:
             import decord

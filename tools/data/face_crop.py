@@ -4,7 +4,7 @@
         [--labels LABELS.csv | --labels-from-folders] [--detector haar]
 
 For each video (searched recursively in ``IN_DIR``) the main face is
-detected and tracked (see :mod:`mmhdf.apis`), cropped square with a margin,
+detected and tracked (see :mod:`mmhdf.face`), cropped square with a margin,
 resized and written in DFEW's layout::
 
     OUT_ROOT/Clip/clip_224x224/<id>/<id>_00001.jpg ...
@@ -35,7 +35,7 @@ additionally requires the face box (detected or interpolated) to cover a
 share of all frames.
 
 File names of any bytes work: OpenCV reads them through ASCII aliases
-(:mod:`mmhdf.apis.cv2_paths`); in ``id_map.csv``, ``skipped.csv`` and the
+(:mod:`mmhdf.face.cv2_paths`); in ``id_map.csv``, ``skipped.csv`` and the
 console, bytes that are not UTF-8 are written as ``\\xNN`` so the files
 stay valid UTF-8.
 
@@ -196,11 +196,11 @@ def crop_video(args: argparse.Namespace, rel: str, clip_id: str, detector,
 
     Raises:
         LabelError: If the video has no usable label.
-        mmhdf.apis.NoFaceError: If it has no face (``--min-face-share``,
+        mmhdf.face.NoFaceError: If it has no face (``--min-face-share``,
             ``--min-face-ratio``).
-        mmhdf.apis.VideoReadError: If it cannot be read.
+        mmhdf.face.VideoReadError: If it cannot be read.
     """
-    from mmhdf.apis import (NoFaceError, detect_main_face, extract_face_crops,
+    from mmhdf.face import (NoFaceError, detect_main_face, extract_face_crops,
                             save_face_frames)
     label = ''
     if labels is not None:
@@ -236,8 +236,8 @@ def skip_reason(err: Exception) -> str:
         str: ``no face: ...``, ``unreadable: ...``, ``label: ...`` or
         ``error: <type>: ...`` for anything unexpected.
     """
-    from mmhdf.apis import NoFaceError, VideoReadError
-    from mmhdf.apis.cv2_paths import display_path
+    from mmhdf.face import NoFaceError, VideoReadError
+    from mmhdf.face.cv2_paths import display_path
     msg = display_path(' '.join(str(err).split()))
     if isinstance(err, NoFaceError):
         # first sentence only: the hint about --detector is for the demo
@@ -251,10 +251,9 @@ def skip_reason(err: Exception) -> str:
 
 def parse_args(argv=None) -> argparse.Namespace:
     """Parse the command line; a bad value exits 2 naming the argument."""
-    from mmhdf.apis import DEFAULT_MIN_FACE_SHARE, DETECTOR_HELP
-    from mmhdf.apis.cli_args import (MAX_FACE_SIZE, int_at_least,
+    from mmhdf.face.cli_args import (add_face_args, int_at_least,
                                      int_in_range, output_dir, plain_name,
-                                     positive_float, share)
+                                     share)
     parser = argparse.ArgumentParser(
         description='raw videos -> DFEW-style face-crop frame folders',
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -265,19 +264,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     group.add_argument('--labels', help='CSV "video,label"')
     group.add_argument('--labels-from-folders', action='store_true',
                        help='the first folder under IN_DIR is the class')
-    parser.add_argument('--detector', default='haar', help=DETECTOR_HELP)
-    parser.add_argument('--size', type=int_in_range(1, MAX_FACE_SIZE),
-                        default=224,
-                        help='crop side; frames go to Clip/clip_SxS')
-    parser.add_argument('--box-scale', type=positive_float, default=1.25,
-                        help='margin factor around the face box, > 0')
-    parser.add_argument('--detect-every', type=int_at_least(1), default=1,
-                        help='run the detector on every k-th frame')
-    parser.add_argument(
-        '--min-face-share', type=share, default=DEFAULT_MIN_FACE_SHARE,
-        help='skip videos whose main face is detected in fewer than this '
-        'share of the scanned frames (the demo\'s no-face rule; '
-        'interpolated frames do not count)')
+    add_face_args(parser, '--size',
+                  size_help='crop side; frames go to Clip/clip_SxS',
+                  no_face='the video is skipped (the demo\'s no-face rule)')
     parser.add_argument('--min-face-ratio', type=share, default=0.0,
                         help='also skip videos whose face is detected or '
                         'interpolated in fewer than this fraction of frames')
@@ -297,8 +286,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     """Run the conversion; returns the exit code (see module docstring)."""
     args = parse_args(argv)
-    from mmhdf.apis import VIDEO_EXTENSIONS, build_face_detector
-    from mmhdf.apis.cv2_paths import display_path
+    from mmhdf.face import VIDEO_EXTENSIONS, build_face_detector
+    from mmhdf.face.cv2_paths import display_path
 
     def fail(msg: str) -> int:
         print(f'error: {msg}', file=sys.stderr)

@@ -127,7 +127,7 @@ def markdown_report(report: Mapping[str, Any]) -> str:
 
     Args:
         report (Mapping): the dict returned by
-            :func:`mmhdf.evaluation.robustness.evaluate_robustness`.
+            :func:`mmhdf.apis.evaluate_robustness`.
 
     Returns:
         str: markdown text.

@@ -5,12 +5,12 @@ import os.path as osp
 import pytest
 import torch
 
-from tests.tools.test_train_test_e2e import R3D_CFG, ROOT, data_opts, run
+from tests.helpers.e2e import R3D_CFG, ROOT, data_opts, run
 
 
 @pytest.fixture(scope='module')
 def opts(tmp_path_factory):
-    from tests.helpers.videos import make_video_dataset
+    from mmhdf.testing.videos import make_video_dataset
     root = str(tmp_path_factory.mktemp('vids'))
     ann, _ = make_video_dataset(root, per_class=2, num_frames=10, size=40)
     return data_opts(ann, root, clip_len=8, crop=32) + [

@@ -4,7 +4,7 @@ import torch
 
 from mmhdf.models.dam import (DAM, FrequencyDistributionalAttention,
                               TemporalDistributionalAttention, zigzag_order)
-from tests.models.dam.reference_dam import ReferenceDAM
+from mmhdf.testing.reference_dam import ReferenceDAM
 
 
 def _randomise(module, scale=0.3, seed=0):

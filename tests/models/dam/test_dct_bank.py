@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from mmhdf.models.dam import (dct_basis_1d, dct_filter_bank,
                               select_frequencies, zigzag_order)
 from mmhdf.models.dam.ops import conv2d_many_to_one, conv2d_one_to_many
-from tests.models.dam.reference_dam import reference_dct_bank
+from mmhdf.testing.reference_dam import reference_dct_bank
 
 
 def test_bank_orthonormal():

@@ -12,7 +12,7 @@ import sys
 sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__),
                                                 '..', '..', '..')))
 
-from mmhdf.syndfer import CLASS_NAMES, generate_benchmark  # noqa: E402
+from syndfer import CLASS_NAMES, generate_benchmark  # noqa: E402
 
 
 def parse_args(argv=None) -> argparse.Namespace:

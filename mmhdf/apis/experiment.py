@@ -5,7 +5,6 @@ Shared by the main job (``tools/main_job.py``) and the ablation runner
 the checkpoint is selected by validation UAR, the test splits are only
 evaluated afterwards, once per checkpoint.
 """
-import copy
 import glob
 import os
 import os.path as osp
@@ -16,9 +15,15 @@ from typing import Dict, List, Optional, Sequence
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from mmhdf.datasets.wrappers import leaf_datasets
+from .checkpoint_test import prepare_config
+
 
 def set_data_root(cfg: Config, root: str) -> None:
     """Point every data loader of ``cfg`` at ``root``.
+
+    Wrapped datasets (``RepeatDataset``, ``ConcatDataset``) get it on their
+    leaves (:func:`~mmhdf.datasets.wrappers.leaf_datasets`).
 
     Args:
         cfg (Config): A config with train/val/test data loaders.
@@ -26,7 +31,8 @@ def set_data_root(cfg: Config, root: str) -> None:
     """
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         if cfg.get(name) is not None:
-            cfg[name].dataset.data_root = root
+            for leaf in leaf_datasets(cfg[name].dataset):
+                leaf['data_root'] = root
 
 
 def evaluate_checkpoint(cfg: Config, ckpt: str, split: str, tag: str,
@@ -34,24 +40,21 @@ def evaluate_checkpoint(cfg: Config, ckpt: str, split: str, tag: str,
     """Test ``ckpt`` on one split of the config's test dataset.
 
     Args:
-        cfg (Config): The training config.
+        cfg (Config): The training config (not modified).
         ckpt (str): Checkpoint path (loaded weights-only).
-        split (str): Split name given to the test dataset.
+        split (str): Split name given to the test dataset (every leaf of
+            a wrapped one; see :func:`~mmhdf.apis.prepare_config`).
         tag (str): Tag for file names and the experiment name.
         out_dir (str): Where the metric writes its confusion matrix.
 
     Returns:
         dict: The metrics of the run (``dfer/WAR``, ``dfer/UAR``, ...).
     """
-    # deep copy: Config.copy() is shallow, and setting the split on it would
-    # silently change the caller's config (and every later evaluation).
-    tcfg = copy.deepcopy(cfg)
-    tcfg.test_dataloader.dataset.split = split
+    # a deep copy (see prepare_config): the caller's config stays unchanged
+    tcfg = prepare_config(cfg, ckpt, split,
+                          work_dir=osp.join(cfg.work_dir, 'eval', tag))
     tcfg.test_evaluator = dict(tcfg.test_evaluator, tag=tag,
                                save_dir=out_dir)
-    tcfg.load_from = ckpt
-    tcfg.resume = False
-    tcfg.work_dir = osp.join(cfg.work_dir, 'eval', tag)
     tcfg.experiment_name = f'eval_{tag}_{time.time_ns()}'
     metrics = Runner.from_cfg(tcfg).test()
     return {k: float(v) for k, v in metrics.items()}

@@ -93,7 +93,7 @@ def make_dfew(root: str,
             write_frames(
                 osp.join(root, 'Clip', 'clip_224x224_16f', sid), 16, 'plain')
     if with_video:
-        from tests.helpers.videos import write_video
+        from .videos import write_video
         vdir = osp.join(root, 'Clip', 'original')
         os.makedirs(vdir, exist_ok=True)
         for cid, (lab, n) in clips.items():

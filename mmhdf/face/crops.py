@@ -1,11 +1,17 @@
-"""Video-level face pipeline: detect -> track the main face -> crop frames."""
+"""Video-level face pipeline: detect -> track the main face -> crop frames.
+
+:func:`save_face_frames` writes the crops as a DFEW-style frame folder.
+"""
+import os
+import os.path as osp
 from typing import Callable, Dict, Optional, Sequence, Tuple
 
+import cv2
 import numpy as np
 
 from .cv2_paths import PathLike, as_str_path, display_path
-from .face_detection import BaseFaceDetector
-from .face_tracking import FaceTrack, NoFaceError, crop_face, track_main_face
+from .detection import BaseFaceDetector
+from .tracking import FaceTrack, NoFaceError, crop_face, track_main_face
 from .video import VideoInfo, VideoReadError, iter_frames, probe_video
 
 _DETECTOR_HINT = ('Use a video with a visible frontal face, or choose another '
@@ -15,7 +21,7 @@ _DETECTOR_HINT = ('Use a video with a visible frontal face, or choose another '
 
 def check_face_share(track: FaceTrack, min_face_share: float, video: str,
                      detector_name: str) -> None:
-    """Apply the no-face rule (see :mod:`mmhdf.apis.face_tracking`).
+    """Apply the no-face rule (see :mod:`mmhdf.face.tracking`).
 
     Args:
         track (FaceTrack): The main face track.
@@ -60,7 +66,7 @@ def detect_main_face(video: PathLike,
         min_face_share (float): The main face must be detected in at least
             this share of the scanned frames (see :func:`check_face_share`;
             the demo and ``face_crop.py`` use
-            :data:`~mmhdf.apis.face_tracking.DEFAULT_MIN_FACE_SHARE`).
+            :data:`~mmhdf.face.tracking.DEFAULT_MIN_FACE_SHARE`).
             Defaults to 0 (any detection).
 
     Returns:
@@ -130,3 +136,30 @@ def extract_face_crops(video: PathLike,
             crops[pos] = crop_face(frame, track.boxes[idx], size, scale)
             pos += 1
     return crops
+
+
+def save_face_frames(crops: np.ndarray, folder: str, prefix: str,
+                     quality: int = 95) -> int:
+    """Write face crops as ``<prefix>_00001.jpg ...`` (DFEW naming).
+
+    Args:
+        crops (np.ndarray): BGR crops, shape (T, S, S, 3), uint8.
+        folder (str): Output folder (created).
+        prefix (str): File name prefix, e.g. the clip id ``00001``.
+        quality (int): JPEG quality.
+
+    Returns:
+        int: Number of frames written.
+    """
+    os.makedirs(folder, exist_ok=True)
+    for i, crop in enumerate(crops, 1):
+        path = osp.join(folder, f'{prefix}_{i:05d}.jpg')
+        # encode in memory and write with Python: any bytes in ``folder``
+        ok, buf = cv2.imencode('.jpg', crop,
+                               [cv2.IMWRITE_JPEG_QUALITY, quality])
+        if not ok:
+            raise OSError(f'cannot encode frame {i} as JPEG for '
+                          f'{display_path(path)}')
+        with open(path, 'wb') as f:
+            f.write(buf.tobytes())
+    return len(crops)

@@ -32,7 +32,8 @@ def write_video(path: str, label: int, num_frames: int = 12,
         frame = rng.integers(0, 40, (size, size, 3), dtype=np.uint8)
         y = (label * size // 8) % (size - side)
         x = (t * 2) % (size - side)
-        frame[y:y + side, x:x + side] = (40 + 30 * label, 200, 255 - 30 * label)
+        frame[y:y + side, x:x + side] = (40 + 30 * label, 200,
+                                         255 - 30 * label)
         writer.write(frame)
     writer.release()
 

@@ -74,6 +74,16 @@ def _ascii_suffix(path: str) -> str:
 
 
 @contextmanager
+def _ascii_alias(path: str, role: str) -> Iterator[str]:
+    """An ASCII file name in a fresh temporary folder, removed on exit."""
+    tmp = tempfile.mkdtemp(prefix='mmhdf_cv2_')
+    try:
+        yield osp.join(tmp, role + _ascii_suffix(path))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
 def cv2_input_path(path: PathLike) -> Iterator[str]:
     """A path to an existing file that OpenCV can open.
 
@@ -89,16 +99,12 @@ def cv2_input_path(path: PathLike) -> Iterator[str]:
     if cv2_safe(path):
         yield path
         return
-    tmp = tempfile.mkdtemp(prefix='mmhdf_cv2_')
-    alias = osp.join(tmp, 'input' + _ascii_suffix(path))
-    try:
+    with _ascii_alias(path, 'input') as alias:
         try:
             os.symlink(osp.abspath(path), alias)
         except OSError:
             shutil.copyfile(path, alias)
         yield alias
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @contextmanager
@@ -117,11 +123,7 @@ def cv2_output_path(path: PathLike) -> Iterator[str]:
     if cv2_safe(path):
         yield path
         return
-    tmp = tempfile.mkdtemp(prefix='mmhdf_cv2_')
-    alias = osp.join(tmp, 'output' + _ascii_suffix(path))
-    try:
+    with _ascii_alias(path, 'output') as alias:
         yield alias
         if osp.exists(alias):
             shutil.move(alias, path)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)

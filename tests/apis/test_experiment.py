@@ -1,10 +1,10 @@
-"""Tests for mmhdf.utils.experiment (evaluation helpers of the main job and
+"""Tests for mmhdf.apis.experiment (evaluation helpers of the main job and
 the ablation runner)."""
 import os.path as osp
 
 from mmengine.config import Config
 
-from mmhdf.utils import experiment
+from mmhdf.apis import experiment
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -63,3 +63,34 @@ def test_build_run_config_sets_data_work_dir_seed_and_options(tmp_path):
     assert cfg.work_dir == str(tmp_path)
     assert cfg.randomness.seed == 7
     assert cfg.train_dataloader.batch_size == 3
+
+
+def test_set_data_root_reaches_the_leaves_of_wrapped_datasets():
+    cfg = Config(dict(
+        train_dataloader=dict(dataset=dict(
+            type='RepeatDataset', times=2,
+            dataset=dict(type='DFEWDataset', data_root='old'))),
+        test_dataloader=dict(dataset=dict(type='ConcatDataset', datasets=[
+            dict(type='DFEWDataset'), dict(type='DFEWDataset')]))))
+    experiment.set_data_root(cfg, 'new')
+    assert cfg.train_dataloader.dataset.dataset.data_root == 'new'
+    assert 'data_root' not in cfg.train_dataloader.dataset
+    assert [d.data_root for d in cfg.test_dataloader.dataset.datasets] == [
+        'new', 'new']
+
+
+def test_evaluate_checkpoint_sets_the_split_on_the_wrapped_dataset(
+        monkeypatch):
+    # one "checkpoint + split" rule (prepare_config): the split goes to the
+    # dataset inside a wrapper, not onto the wrapper
+    monkeypatch.setattr(experiment, 'Runner', _FakeRunner)
+    _FakeRunner.built = []
+    cfg = _cfg()
+    cfg.test_dataloader.dataset = dict(
+        type='RepeatDataset', times=1,
+        dataset=dict(type='DFEWDataset', split='test'))
+    experiment.evaluate_checkpoint(cfg, 'a.pth', 'test_shifted', 'tag',
+                                   '/tmp/out')
+    built = _FakeRunner.built[0].test_dataloader.dataset
+    assert built.dataset.split == 'test_shifted' and 'split' not in built
+    assert _FakeRunner.built[0].work_dir == '/tmp/w/eval/tag'

@@ -1,7 +1,10 @@
-"""``argparse`` types for the demo and ``tools/data/face_crop.py``.
+"""Command-line pieces of the demo and ``tools/data/face_crop.py``.
 
-Each type raises :class:`argparse.ArgumentTypeError`, so a bad value is a
-usage error (exit code 2) whose message names the argument, e.g.
+:func:`add_face_args` declares the face-preprocessing options both share
+(detector, crop size, margin, detection stride, no-face rule), so the two
+command lines cannot drift apart. The ``argparse`` types raise
+:class:`argparse.ArgumentTypeError`, so a bad value is a usage error (exit
+code 2) whose message names the argument, e.g.
 ``argument --batch-size: must be an integer >= 1, got '0'``.
 """
 import argparse
@@ -11,6 +14,8 @@ import os.path as osp
 from typing import Callable, Optional
 
 from .cv2_paths import display_path
+from .detection import DETECTOR_HELP
+from .tracking import DEFAULT_MIN_FACE_SHARE
 
 #: largest face-crop side the CLIs accept: crops of every needed frame are
 #: held in memory (DFEW's are 224)
@@ -29,6 +34,29 @@ def _number(text: str, kind: type) -> float:
     return value
 
 
+def _checked(kind: type, accept: Callable[[float], bool],
+             requirement: str) -> Callable[[str], float]:
+    """An argparse type: a number of ``kind`` that passes ``accept``.
+
+    Args:
+        kind (type): ``int`` or ``float`` (floats must be finite).
+        accept (callable): The range check on the parsed value.
+        requirement (str): What the error says the value must be.
+
+    Returns:
+        callable: The argparse type.
+    """
+
+    def parse(text: str) -> float:
+        value = _number(text, kind)
+        if not accept(value):
+            raise argparse.ArgumentTypeError(
+                f'must be {requirement}, got {text!r}')
+        return value
+
+    return parse
+
+
 def int_at_least(low: int) -> Callable[[str], int]:
     """An integer ``>= low``.
 
@@ -38,15 +66,7 @@ def int_at_least(low: int) -> Callable[[str], int]:
     Returns:
         callable: The argparse type.
     """
-
-    def parse(text: str) -> int:
-        value = _number(text, int)
-        if value < low:
-            raise argparse.ArgumentTypeError(
-                f'must be an integer >= {low}, got {text!r}')
-        return value
-
-    return parse
+    return _checked(int, lambda v: v >= low, f'an integer >= {low}')
 
 
 def int_in_range(low: int, high: int) -> Callable[[str], int]:
@@ -59,46 +79,15 @@ def int_in_range(low: int, high: int) -> Callable[[str], int]:
     Returns:
         callable: The argparse type.
     """
-
-    def parse(text: str) -> int:
-        value = _number(text, int)
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(
-                f'must be an integer in [{low}, {high}], got {text!r}')
-        return value
-
-    return parse
+    return _checked(int, lambda v: low <= v <= high,
+                    f'an integer in [{low}, {high}]')
 
 
-def positive_float(text: str) -> float:
-    """A finite number ``> 0``.
+#: a finite number ``> 0`` (argparse type)
+positive_float = _checked(float, lambda v: v > 0, '> 0')
 
-    Args:
-        text (str): The command-line value.
-
-    Returns:
-        float: The value.
-    """
-    value = _number(text, float)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f'must be > 0, got {text!r}')
-    return value
-
-
-def share(text: str) -> float:
-    """A fraction in ``[0, 1]``.
-
-    Args:
-        text (str): The command-line value.
-
-    Returns:
-        float: The value.
-    """
-    value = _number(text, float)
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(
-            f'must be a fraction in [0, 1], got {text!r}')
-    return value
+#: a fraction in ``[0, 1]`` (argparse type)
+share = _checked(float, lambda v: 0 <= v <= 1, 'a fraction in [0, 1]')
 
 
 def output_dir(text: str) -> str:
@@ -181,3 +170,38 @@ def torch_device(text: str) -> str:
                 f'{text!r}: device type {device.type} is not available here '
                 '(use cpu)')
     return text
+
+
+def add_face_args(parser: argparse.ArgumentParser,
+                  size_flag: str = '--face-size',
+                  size_help: str = 'side of the square face crops',
+                  no_face: str = 'the video has no face') -> None:
+    """Declare the face-preprocessing options on ``parser``.
+
+    Adds ``--detector``, the crop side (``size_flag``, default 224, as
+    DFEW's crops), ``--box-scale``, ``--detect-every`` and
+    ``--min-face-share`` (see :mod:`mmhdf.face.tracking`), with the same
+    types, defaults and ranges for every tool.
+
+    Args:
+        parser (argparse.ArgumentParser): The parser to extend.
+        size_flag (str): Flag of the crop side (the demo's ``--face-size``,
+            ``face_crop.py``'s ``--size``).
+        size_help (str): What the crop side is for, in the tool's words.
+        no_face (str): What the tool does with a video whose face share is
+            below ``--min-face-share``.
+    """
+    parser.add_argument('--detector', default='haar', help=DETECTOR_HELP)
+    parser.add_argument(size_flag, type=int_in_range(1, MAX_FACE_SIZE),
+                        default=224,
+                        help=f'{size_help}, 1..{MAX_FACE_SIZE}')
+    parser.add_argument('--box-scale', type=positive_float, default=1.25,
+                        help='margin factor around the detected face box, '
+                        '> 0')
+    parser.add_argument('--detect-every', type=int_at_least(1), default=1,
+                        help='run the detector on every k-th frame, >= 1')
+    parser.add_argument(
+        '--min-face-share', type=share, default=DEFAULT_MIN_FACE_SHARE,
+        help='the main face must be detected in at least this share of the '
+        'scanned frames (0..1; interpolated frames do not count), else '
+        f'{no_face}')

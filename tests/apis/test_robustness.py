@@ -1,6 +1,5 @@
-"""Corruption robustness: mPC / rPC arithmetic and a tiny end-to-end run."""
+"""Corruption robustness harness: selection, pipelines, a tiny e2e run."""
 import json
-import math
 import os.path as osp
 
 import numpy as np
@@ -10,60 +9,13 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 
+from mmhdf.apis import (PipelineSwitch, find_decode_index,
+                        insert_corruption, parse_corruptions,
+                        parse_severities)
 from mmhdf.datasets.transforms.corruptions import DFERCorruption
-from mmhdf.evaluation.robustness import (PipelineSwitch, corruption_summary,
-                                         find_decode_index, insert_corruption,
-                                         parse_corruptions, parse_severities,
-                                         summarize)
-from mmhdf.evaluation.robustness.summary import json_ready
-from tests.helpers.scripts import load_script
+from tests.helpers.robustness import (CFG, TOOL, load_tool,
+                                      write_tiny_checkpoint)
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CFG = osp.join(ROOT, 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py')
-TOOL = osp.join(ROOT, 'tools/analysis/robustness.py')
-
-
-def write_tiny_checkpoint(path: str, cfg_file: str = CFG,
-                          seed: int = 0) -> dict:
-    """Random-init R3D-18 (width 8) checkpoint; returns its cfg options."""
-    opts = {'model.backbone.base_channels': 8,
-            'model.cls_head.in_channels': 64}
-    cfg = Config.fromfile(cfg_file)
-    cfg.merge_from_dict(opts)
-    init_default_scope('mmaction')
-    from mmaction.registry import MODELS
-    torch.manual_seed(seed)
-    model = MODELS.build(cfg.model)
-    model.init_weights()
-    torch.save({'meta': {}, 'state_dict': model.state_dict()}, path)
-    return opts
-
-
-def load_tool(path: str):
-    return load_script(path, 'tool_' + osp.basename(path)[:-3])
-
-
-# ---------------------------------------------------------------- numbers
-def test_mpc_rpc_on_hand_made_numbers():
-    grid = {'a': {'1': 60.0, '2': 40.0}, 'b': {'1': 50.0, '2': 30.0}}
-    s = corruption_summary(grid, clean=80.0,
-                           categories={'a': 'noise', 'b': 'blur'})
-    assert s['per_corruption'] == {'a': 50.0, 'b': 40.0}
-    assert s['per_severity'] == {'1': 55.0, '2': 35.0}
-    assert s['mPC'] == pytest.approx(45.0)
-    assert s['rPC'] == pytest.approx(45.0 / 80.0)
-    assert s['per_category'] == {'noise': 50.0, 'blur': 40.0}
-    # mPC weighs corruptions equally even with an incomplete grid
-    s = corruption_summary({'a': {'1': 10.0, '2': 30.0}, 'b': {'1': 50.0}},
-                           clean=50.0)
-    assert s['mPC'] == pytest.approx((20.0 + 50.0) / 2)
-    assert s['rPC'] == pytest.approx(0.7)
-    # clean 0: rPC undefined, written as null
-    s = corruption_summary({'a': {'1': 0.0}}, clean=0.0)
-    assert math.isnan(s['rPC']) and json_ready(s)['rPC'] is None
-    both = summarize({'UAR': 40.0, 'WAR': 50.0},
-                     {'a': {'1': {'UAR': 20.0, 'WAR': 25.0}}})
-    assert both['UAR']['rPC'] == 0.5 and both['WAR']['rPC'] == 0.5
 
 
 def test_selection_parsing():
@@ -99,7 +51,7 @@ def test_insert_after_decode_step():
 # ------------------------------------------------------------ end to end
 @pytest.fixture(scope='module')
 def tiny(tmp_path_factory):
-    from mmhdf.syndfer import generate_benchmark
+    from syndfer import generate_benchmark
     base = tmp_path_factory.mktemp('robust')
     data = str(base / 'syndfer')
     generate_benchmark(data, preset='tiny', workers=1, progress=False)

@@ -2,11 +2,12 @@
 import numpy as np
 import pytest
 
-from mmhdf.apis import (DETECTED, HELD, INTERPOLATED, FixedBoxDetector,
+from mmhdf.face import (DETECTED, HELD, INTERPOLATED, FixedBoxDetector,
                         FullFrameDetector, HaarFaceDetector, NoFaceError,
                         box_iou, build_face_detector, crop_face,
                         detect_main_face, iter_frames, track_main_face)
-from tests.apis.dfer_tiny import write_face_video, write_noise_video
+from mmhdf.testing.dfer_tiny import write_noise_video
+from tests.helpers.face_video import write_face_video
 
 
 @pytest.fixture(scope='module')

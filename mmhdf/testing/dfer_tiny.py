@@ -1,7 +1,10 @@
-"""Tiny recognizer configs, checkpoints and test videos for the API tests.
+"""Tiny recognizer configs, checkpoints and test videos.
 
-Imported as ``tests.apis.dfer_tiny`` by tests/apis, tests/demo and the
-tools tests (publish, face crop, ONNX export).
+Used by the API, demo and tools tests (publish, face crop, ONNX export).
+The configs inherit from the repository's ``configs/_base_`` (:data:`ROOT`
+is the source checkout), so this module serves a checkout, not an
+installed wheel. Synthetic *face* videos come from the separate
+``syndfer`` package (``tests/helpers/face_video.py``).
 """
 import os
 import os.path as osp
@@ -10,6 +13,8 @@ from typing import Optional
 import cv2
 import numpy as np
 import torch
+
+from .checkpoints import Payload
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DFEW = ['Happy', 'Sad', 'Neutral', 'Angry', 'Surprise', 'Disgust', 'Fear']
@@ -100,16 +105,6 @@ def write_checkpoint(config: str, path: str, seed: int = 0,
     return model
 
 
-class _Payload:
-    """Unpickling this object calls ``open(marker, 'w')``: creates a file."""
-
-    def __init__(self, marker: str) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (open, (self.marker, 'w'))
-
-
 def write_malicious_checkpoint(config: str, path: str, marker: str) -> None:
     """A checkpoint with valid weights plus a pickle payload.
 
@@ -121,7 +116,7 @@ def write_malicious_checkpoint(config: str, path: str, marker: str) -> None:
         path (str): Output checkpoint.
         marker (str): File the payload would create.
     """
-    write_checkpoint(config, path, extra=dict(payload=_Payload(marker)))
+    write_checkpoint(config, path, extra=dict(payload=Payload(marker)))
     assert not osp.exists(marker), 'saving must not run the payload'
 
 
@@ -147,22 +142,3 @@ def write_noise_video(path: str, num_frames: int = 20, size=(96, 80),
     writer.release()
     return path
 
-
-def write_face_video(path: str, num_frames: int = 24, seed: int = 0,
-                     label: str = 'Happy') -> dict:
-    """Synthetic face video from :mod:`mmhdf.syndfer` (320x240, 25 fps).
-
-    Args:
-        path (str): Output ``.mp4``.
-        num_frames (int): Frames.
-        seed (int): Subject / path seed.
-        label (str): Expression.
-
-    Returns:
-        dict: ``render_face_video``'s info (``boxes`` = ground-truth
-        ``(x, y, w, h)`` per frame).
-    """
-    from mmhdf.syndfer import render_face_video
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    return render_face_video(path, n_frames=num_frames, seed=seed,
-                             label=label)

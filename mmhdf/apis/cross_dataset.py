@@ -1,192 +1,48 @@
 """Cross-dataset evaluation: train on one DFER dataset, test on another.
 
-Labels are mapped **by name** (:func:`mmhdf.datasets.canonical_emotion`):
-the target dataset is read with its own class list, then every sample's
-label is re-expressed in the *source model's* class order.  Target samples
-whose emotion is not a source class (e.g. MAFW's contempt, anxiety,
-helplessness and disappointment for a 7-class DFEW / FERV39k model) are
-dropped, counted per class and reported; source classes without target
-samples get no recall (UAR averages the classes present in the target).
-Predictions stay over all source classes: predicting a class the target
-does not have counts as an error.
-
-:class:`LabelMappedDataset` does the mapping inside any config; the helpers
-below build such a config from a source config, load the checkpoint into a
+Labels are mapped by name by :class:`~mmhdf.datasets.LabelMappedDataset`
+(see :mod:`mmhdf.datasets.label_mapped` for the rules: unmapped target
+samples are dropped and reported, predictions stay over all source
+classes).  The helpers below find the source model's class order, build a
+cross-dataset config from a source config, load the checkpoint into a
 Runner's model and run its ``test_step`` over the test loader with the
 config's evaluator (the test loop of ``tools/test.py`` without its hooks).
 """
 import copy
 import inspect
 import os.path as osp
-from collections import Counter
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Tuple, Union
 
 from mmaction.registry import DATASETS
 from mmengine.config import Config
-from mmengine.logging import print_log
-from torch.utils.data import Dataset
+from mmengine.runner import Runner
 
-from mmhdf.datasets.label_presets import (build_label_map, canonical_emotion,
-                                          get_label_order)
+from mmhdf.datasets.label_presets import build_label_map, get_label_order
+from mmhdf.datasets.wrappers import leaf_cfg, leaf_datasets
+from mmhdf.evaluation.robustness.summary import pick_war_uar
 from mmhdf.utils.report import describe_protocol
-from .evaluate import prepare_config, run_test_pass
-from .summary import pick_war_uar
-
-
-def map_labels_by_name(labels: Sequence[int], target_classes: Sequence[str],
-                       source_classes: Sequence[str]
-                       ) -> Tuple[List[Optional[int]], Dict[str, int]]:
-    """Re-express target label ids in the source class order, by name.
-
-    Args:
-        labels (Sequence[int]): ids in ``target_classes``.
-        target_classes (Sequence[str]): the target dataset's class names.
-        source_classes (Sequence[str]): the model's class names.
-
-    Returns:
-        tuple: ``(mapped, dropped)``; ``mapped[i]`` is the source id of
-        sample ``i`` or ``None`` when its emotion is not a source class;
-        ``dropped`` counts the unmapped samples per target class name.
-    """
-    src = build_label_map(source_classes)
-    mapped: List[Optional[int]] = []
-    dropped: Counter = Counter()
-    for lab in labels:
-        name = target_classes[int(lab)]
-        sid = src.get(canonical_emotion(name))
-        if sid is None:
-            dropped[str(name)] += 1
-        mapped.append(sid)
-    return mapped, dict(dropped)
-
-
-@DATASETS.register_module()
-class LabelMappedDataset(Dataset):
-    """Wrap a DFER test dataset so that its labels follow another class order.
-
-    Two spellings (the flat one is convenient with ``--cfg-options``)::
-
-        dict(type='LabelMappedDataset', classes=[...7 names...],
-             dataset=dict(type='MAFWDataset', data_root=..., fold=1,
-                          split='test', pipeline=..., test_mode=True))
-        dict(type='LabelMappedDataset', classes=[...],
-             dataset_type='MAFWDataset', data_root=..., fold=1,
-             split='test', pipeline=..., test_mode=True)
-
-    ``metainfo['classes']`` is ``classes`` (so metrics and heads agree on
-    ``K``); the target metainfo is kept, plus ``target_classes``,
-    ``label_mapping`` (target name -> source name or ``None``),
-    ``num_target_samples``, ``num_dropped``, ``dropped_per_class`` and
-    ``source_classes_without_samples``.
-
-    Args:
-        classes (Sequence[str]): the model's (source) class names, in id
-            order; any spelling :func:`canonical_emotion` knows.
-        dataset (dict | Dataset, optional): the target dataset (config or
-            object).
-        dataset_type (str, optional): the target type for the flat form.
-        drop_unmapped (bool): drop target samples whose emotion is not a
-            source class (default); ``False`` raises instead.
-        **dataset_kwargs: the target's arguments for the flat form.
-    """
-
-    def __init__(self,
-                 classes: Sequence[str],
-                 dataset: Union[dict, Dataset, None] = None,
-                 dataset_type: Optional[str] = None,
-                 drop_unmapped: bool = True,
-                 **dataset_kwargs) -> None:
-        if (dataset is None) == (dataset_type is None):
-            raise ValueError('LabelMappedDataset: give exactly one of '
-                             '`dataset` and `dataset_type`')
-        if dataset is None:
-            dataset = dict(type=dataset_type, **dataset_kwargs)
-        elif dataset_kwargs:
-            raise ValueError(f'LabelMappedDataset: unexpected arguments '
-                             f'{sorted(dataset_kwargs)} next to `dataset`')
-        self.dataset = (DATASETS.build(dataset)
-                        if isinstance(dataset, dict) else dataset)
-        self.classes = tuple(str(c) for c in classes)
-        build_label_map(self.classes)  # validates the names
-        inner = self.dataset
-        target = tuple(inner.metainfo['classes'])
-        labels = [inner.get_data_info(i)['label'] for i in range(len(inner))]
-        mapped, dropped = map_labels_by_name(labels, target, self.classes)
-        if dropped and not drop_unmapped:
-            raise ValueError(f'target samples with labels outside the '
-                             f'source classes: {dropped}')
-        self._index = [i for i, m in enumerate(mapped) if m is not None]
-        self._labels = [m for m in mapped if m is not None]
-        if not self._index:
-            raise ValueError('LabelMappedDataset: no target sample has a '
-                             f'source class ({self.classes}); dropped '
-                             f'{dropped}')
-        src_map = build_label_map(self.classes)
-        present = {self._labels[i] for i in range(len(self._labels))}
-        self._metainfo = dict(copy.deepcopy(inner.metainfo))
-        self._metainfo.update(
-            classes=self.classes,
-            label_order=list(self.classes),
-            target_classes=list(target),
-            label_mapping={
-                t: (self.classes[src_map[canonical_emotion(t)]]
-                    if canonical_emotion(t) in src_map else None)
-                for t in target
-            },
-            num_target_samples=len(inner),
-            num_dropped=len(inner) - len(self._index),
-            dropped_per_class=dropped,
-            source_classes_without_samples=[
-                c for i, c in enumerate(self.classes) if i not in present
-            ])
-        print_log(
-            f'LabelMappedDataset: {type(inner).__name__} -> source classes '
-            f'{list(self.classes)}: kept {len(self._index)}/{len(inner)} '
-            f'samples, dropped {len(inner) - len(self._index)} '
-            f'{dropped or ""}'.rstrip(),
-            logger='current')
-
-    @property
-    def metainfo(self) -> dict:
-        """Target metainfo with the source classes (see class docstring)."""
-        return copy.deepcopy(self._metainfo)
-
-    def full_init(self) -> None:
-        """Nothing to do (the wrapped dataset is initialised)."""
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-    def get_data_info(self, idx: int) -> dict:
-        """Target sample ``idx`` with its label in the source order."""
-        info = self.dataset.get_data_info(self._index[idx])
-        info['label'] = self._labels[idx]
-        info['sample_idx'] = idx
-        return info
-
-    def __getitem__(self, idx: int) -> Any:
-        return self.dataset.pipeline(self.get_data_info(idx))
+from .checkpoint_test import prepare_config, run_test_pass
 
 
 # -------------------------------------------------------- source classes
-def _leaf_cfg(ds: Any) -> Any:
-    while hasattr(ds, 'get') and ds.get('dataset') is not None:
-        ds = ds['dataset']
-    return ds
-
-
 def classes_from_dataset_cfg(ds_cfg: Mapping) -> Optional[Tuple[str, ...]]:
     """Class order a DFER dataset config yields, without reading data.
 
     Args:
-        ds_cfg (Mapping): a dataset config (wrappers are unwrapped).
+        ds_cfg (Mapping): a dataset config (wrappers are unwrapped; the
+            leaves of a ``ConcatDataset`` must agree).
 
     Returns:
-        tuple[str] | None: class names, or ``None`` when the type is not a
-        DFER dataset.
+        tuple[str] | None: class names, or ``None`` when a leaf is not a
+        DFER dataset or the leaves disagree.
     """
-    ds_cfg = _leaf_cfg(ds_cfg)
-    if not hasattr(ds_cfg, 'get'):
+    found = {_leaf_classes(leaf) for leaf in leaf_datasets(ds_cfg)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _leaf_classes(ds_cfg: Any) -> Optional[Tuple[str, ...]]:
+    """Class order of one (unwrapped) dataset config, or ``None``."""
+    if not isinstance(ds_cfg, Mapping):
         return None
     if ds_cfg.get('type') == 'LabelMappedDataset':
         return tuple(ds_cfg['classes'])
@@ -287,7 +143,7 @@ def build_cross_dataset_cfg(cfg: Config,
         Config: the cross-dataset config.
     """
     cfg = copy.deepcopy(cfg)
-    src_leaf = _leaf_cfg(cfg.test_dataloader.dataset)
+    src_leaf = leaf_cfg(cfg.test_dataloader.dataset)
     target: Dict[str, Any] = dict(
         type=target_dataset,
         data_root=target_root,
@@ -385,10 +241,8 @@ def evaluate_cross_dataset(cfg: Union[str, Config],
         ``dropped_per_class``, ``source_classes_without_samples``) and
         ``num_samples`` (clips evaluated), ``work_dir``.
     """
-    from mmengine.runner import Runner
-
     src = prepare_config(cfg, checkpoint, None, cfg_options, None)
-    source_type = str(_leaf_cfg(src.test_dataloader.dataset).get('type'))
+    source_type = str(leaf_cfg(src.test_dataloader.dataset).get('type'))
     classes, origin = source_class_names(src, checkpoint, source_classes)
     xcfg = build_cross_dataset_cfg(src, target_dataset, target_root,
                                    classes, split, fold, frames_variant,

@@ -1,7 +1,7 @@
 """Minimal OpenCV video reading / writing with errors that name the file.
 
 File names of any bytes work: paths OpenCV cannot take (not UTF-8) are
-opened through ASCII aliases (:mod:`mmhdf.apis.cv2_paths`), and messages
+opened through ASCII aliases (:mod:`mmhdf.face.cv2_paths`), and messages
 show them with :func:`display_path`.
 """
 import os
