@@ -163,7 +163,7 @@ def test_training_kept_when_corruption_suite_is_interrupted(
     import json
     import os
 
-    import mmhdf.evaluation.robustness as robustness
+    import mmhdf.apis as apis
     args = argparse.Namespace(
         out=str(tmp_path / 'results'), work_root=str(tmp_path / 'work'),
         cfg_options=None, robustness_seeds=[4], robustness_split='test',
@@ -182,7 +182,7 @@ def test_training_kept_when_corruption_suite_is_interrupted(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(ablation, 'train_and_evaluate', fake_train)
-    monkeypatch.setattr(robustness, 'evaluate_robustness', interrupted)
+    monkeypatch.setattr(apis, 'evaluate_robustness', interrupted)
     with pytest.raises(KeyboardInterrupt):
         ablation.run_one(args, 'baseline', 4)
     done = tmp_path / 'work' / 'baseline' / 'seed4' / 'ablation_result.json'
