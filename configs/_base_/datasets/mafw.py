@@ -2,7 +2,8 @@
 # 5-fold, 16 x 112^2: dfer_frames.py (pipelines, loaders, protocol) + MAFW's
 # dataset settings. Recipes set the head to 11 classes.
 #
-# Fold: thin per-fold recipes (configs/recognition/*/..._mafw-fold{1..5}.py) or
+# Fold: thin per-fold recipes (configs/recognition/{hdf,baselines}/
+#   ..._mafw-fold{1..5}.py) or
 #   --cfg-options {train,val,test}_dataloader.dataset.fold=K
 # Data: data/MAFW (frames in data/MAFW/data/frames/, or set
 #   frames_variant='faces' for DFER-CLIP's data/faces/).

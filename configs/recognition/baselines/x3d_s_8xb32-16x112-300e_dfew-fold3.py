@@ -1,4 +1,5 @@
-# X3D-S baseline, DFEW fold 3 (everything else from x3d_s_baseline_dfew.py).
+# X3D-S baseline, DFEW fold 3 (everything else from
+# x3d_s_8xb32-16x112-300e_dfew.py).
 _base_ = ['./x3d_s_8xb32-16x112-300e_dfew.py']
 fold = 3
 train_dataloader = dict(dataset=dict(fold=fold))

@@ -1,5 +1,5 @@
 # Baseline without HDF: X3D-S, DFEW frames, 16 x 112^2, fold 1 by default.
-# Other folds: x3d_s_baseline_dfew_fold{2..5}.py (they only change `fold`).
+# Folds: the ..._dfew-fold{1..5}.py children (they only change `fold`).
 # Honest protocol: checkpoint selected on a stratified 10% carve of the
 # training fold (dfer/UAR); evaluate the test fold once with
 #   best_dfer_UAR_epoch_*.pth  and once with the last epoch's checkpoint,

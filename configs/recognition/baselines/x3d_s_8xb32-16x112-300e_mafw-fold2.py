@@ -1,4 +1,5 @@
-# X3D-S baseline, MAFW fold 2 (everything else from x3d_s_baseline_mafw.py).
+# X3D-S baseline, MAFW fold 2 (everything else from
+# x3d_s_8xb32-16x112-300e_mafw.py).
 _base_ = ['./x3d_s_8xb32-16x112-300e_mafw.py']
 fold = 2
 train_dataloader = dict(dataset=dict(fold=fold))

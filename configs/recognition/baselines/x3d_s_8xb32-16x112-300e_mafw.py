@@ -1,5 +1,6 @@
 # Baseline without HDF: X3D-S, MAFW single-label (11 classes), 16 x 112^2,
-# fold 1 by default (x3d_s_baseline_mafw_fold{2..5}.py change only `fold`).
+# fold 1 by default (the ..._mafw-fold{1..5}.py children change only
+# `fold`).
 # Checkpoint selected on a stratified 10% carve of the training fold
 # (dfer/UAR); the test fold is evaluated once with best_dfer_UAR_epoch_*.pth
 # and once with the last epoch; aggregate: tools/analysis/aggregate_folds.py

@@ -2,8 +2,8 @@
 # release's model-zoo checkpoint and numbers): the paper's DAM fusion
 # (fusion_norm='none'), DSM scaling with g measured on the *weighted*
 # objective (grad_source='weighted', which feeds back and keeps lambda_SC
-# near 0.002-0.005) and beta = 0.1. Use hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py
-# for new runs.
+# near 0.002-0.005) and beta = 0.1. Use
+# hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py for new runs.
 _base_ = ['./hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py']
 
 model = dict(backbone=dict(dam_cfg=dict(fusion_norm='none')))

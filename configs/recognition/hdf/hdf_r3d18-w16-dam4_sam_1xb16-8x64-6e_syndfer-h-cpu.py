@@ -1,7 +1,8 @@
 # The main job's recipe: full HDF (DAM after each of the 4 stages + DSM with
 # gradient-driven scaling + SAM around AdamW) sized for 2 CPU cores:
 # R3D-18 at width 16 (base_channels=16), 8 frames at 64x64, on SynDFER-H.
-# The paper's GPU recipe is configs/dfew/hdf_x3d_s_dfew.py (X3D-S, 16x112^2).
+# The paper's GPU recipe (X3D-S, 16x112^2) is
+# hdf_x3d-s-dam4_sam_8xb32-16x112-300e_dfew.py in this folder.
 _base_ = [
     '../../_base_/models/r3d18_dam.py', '../../_base_/datasets/syndfer_h.py',
     '../../_base_/schedules/syndfer_cpu_sam.py',

@@ -1,7 +1,7 @@
 # HDF recipe on DFEW: X3D-S with a DAM after each stage (x3d_s_dam.py), the
 # DSM objective (hdf_dsm.py) and SAM around AdamW (adamw_sam_cosine.py),
-# 16 x 112^2 frames, fold 1 by default (hdf_x3d_s_dfew_fold{2..5}.py change
-# only `fold`). Honest protocol: checkpoint selected on a stratified 10%
+# 16 x 112^2 frames, fold 1 by default (the ..._dfew-fold{1..5}.py children
+# change only `fold`). Honest protocol: checkpoint selected on a stratified 10%
 # carve of the training fold (dfer/UAR); the test fold is evaluated once with
 # best_dfer_UAR_epoch_*.pth and once with the last epoch.
 _base_ = [

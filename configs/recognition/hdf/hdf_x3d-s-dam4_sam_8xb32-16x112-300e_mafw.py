@@ -1,7 +1,7 @@
 # HDF recipe on MAFW (11 classes): X3D-S + DAM after each stage
 # (x3d_s_dam.py), DSM objective (hdf_dsm.py), SAM around AdamW
 # (adamw_sam_cosine.py), 16 x 112^2 frames, fold 1 by default
-# (hdf_x3d_s_mafw_fold{2..5}.py change only `fold`). HDF itself reports
+# (the ..._mafw-fold{1..5}.py children change only `fold`). HDF itself reports
 # DFEW and FERV39k only; MAFW results are an extension.
 _base_ = [
     '../../_base_/models/x3d_s_dam.py', '../../_base_/datasets/mafw.py',
