@@ -1,8 +1,9 @@
 # Shared base of the DFER frame datasets (DFEW, FERV39k, MAFW): the HDF
 # recipe's 16 x 112^2 pipelines, the data loaders and the honest protocol.
-# It names no dataset: dfew.py, ferv39k.py and mafw.py inherit it and add
-# the dataset type, data root, frames variant, fold / label order (and, for
-# FERV39k, the per-scene keys). Use those three, not this file.
+# dfew.py, ferv39k.py and mafw.py inherit it and add their dataset type
+# (DFEWDataset here only as the default of the DFEW layout), data root,
+# frames variant, fold / label order (and, for FERV39k, the per-scene keys).
+# Use those three, not this file.
 #
 # Protocol (honest by default):
 #   * train  = the training split minus a stratified 10% validation carve;
@@ -16,6 +17,7 @@
 # two differ. A recipe that changes the clip length must restate the
 # pipelines (mmengine evaluates this file before the recipe).
 # CPU / no worker processes: *.num_workers=0 *.persistent_workers=False
+dataset_type = 'DFEWDataset'  # the children set their own
 clip_len = 16
 input_size = 112
 val_carve = dict(ratio=0.1, seed=0)
@@ -54,6 +56,7 @@ train_dataloader = dict(
     persistent_workers=persistent_workers,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
+        type=dataset_type,
         split='train',
         val_carve=dict(val_carve, subset='train'),
         pipeline=train_pipeline))
@@ -63,6 +66,7 @@ val_dataloader = dict(
     persistent_workers=persistent_workers,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
+        type=dataset_type,
         split='train',
         val_carve=dict(val_carve, subset='val'),
         pipeline=val_pipeline,
@@ -72,7 +76,9 @@ test_dataloader = dict(
     num_workers=num_workers,
     persistent_workers=persistent_workers,
     sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(split='test', pipeline=test_pipeline, test_mode=True))
+    dataset=dict(
+        type=dataset_type, split='test', pipeline=test_pipeline,
+        test_mode=True))
 
 # WAR / UAR / per-class recall (percent) + confusion matrix JSON/PNG in the
 # run's log dir. Select checkpoints with save_best='dfer/UAR'.
