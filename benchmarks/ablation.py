@@ -41,12 +41,15 @@ from mmhdf.utils.report import write_report  # noqa: E402
 from syndfer import generate_benchmark  # noqa: E402
 
 VARIANTS = {
-    'baseline': 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py',
-    'sam': 'configs/ablation/r3d18-w16_sam_8x64_syndfer-h_cpu.py',
-    'dam': 'configs/ablation/r3d18-w16_dam_8x64_syndfer-h_cpu.py',
-    'dsm': 'configs/ablation/r3d18-w16_dsm_8x64_syndfer-h_cpu.py',
-    'dam_dsm': 'configs/ablation/r3d18-w16_dam-dsm_8x64_syndfer-h_cpu.py',
-    'hdf': 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py',
+    'baseline': ('configs/recognition/baselines/'
+                 'r3d18-w16_1xb16-8x64-6e_syndfer-h-cpu.py'),
+    'sam': 'configs/ablation/r3d18-w16_sam_1xb16-8x64-6e_syndfer-h-cpu.py',
+    'dam': 'configs/ablation/r3d18-w16-dam4_1xb16-8x64-6e_syndfer-h-cpu.py',
+    'dsm': 'configs/ablation/r3d18-w16_dsm_1xb16-8x64-6e_syndfer-h-cpu.py',
+    'dam_dsm': ('configs/ablation/'
+                'r3d18-w16-dam4_dsm_1xb16-8x64-6e_syndfer-h-cpu.py'),
+    'hdf': ('configs/recognition/hdf/'
+            'hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py'),
 }
 LABELS = {'baseline': 'baseline (CE, AdamW)', 'sam': '+SAM', 'dam': '+DAM',
           'dsm': '+DSM', 'dam_dsm': '+DAM+DSM',

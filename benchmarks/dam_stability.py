@@ -3,7 +3,7 @@
 
 In the ablation (``benchmarks/ablation.py``) the +DAM variant stayed at the
 class prior for training seeds 0 and 2 and trained well for seed 1. This
-script retrains +DAM (``configs/ablation/r3d18-w16_dam_8x64_syndfer-h_cpu.py``)
+script retrains +DAM (``configs/ablation/r3d18-w16-dam4_1xb16-8x64-6e_syndfer-h-cpu.py``)
 on stalled seeds with one change at a time and records the validation UAR
 of every epoch (the selection metric; the test splits are evaluated once, on
 the best-validation checkpoint, as in the ablation):
@@ -33,8 +33,9 @@ import mmhdf  # noqa: E402,F401
 from mmhdf.apis.experiment import train_and_evaluate  # noqa: E402
 from syndfer import generate_benchmark  # noqa: E402
 
-CONFIG = 'configs/ablation/r3d18-w16_dam_8x64_syndfer-h_cpu.py'
-BASELINE = 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py'
+CONFIG = 'configs/ablation/r3d18-w16-dam4_1xb16-8x64-6e_syndfer-h-cpu.py'
+BASELINE = ('configs/recognition/baselines/'
+            'r3d18-w16_1xb16-8x64-6e_syndfer-h-cpu.py')
 
 
 def _schedule(epochs: int) -> list:

@@ -45,8 +45,9 @@ from mmhdf.utils.machine import machine_line  # noqa: E402
 from mmhdf.utils.report import write_report  # noqa: E402
 from syndfer import generate_benchmark  # noqa: E402
 
-DSM = 'configs/ablation/r3d18-w16_dsm_8x64_syndfer-h_cpu.py'
-BASELINE = 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py'
+DSM = 'configs/ablation/r3d18-w16_dsm_1xb16-8x64-6e_syndfer-h-cpu.py'
+BASELINE = ('configs/recognition/baselines/'
+            'r3d18-w16_1xb16-8x64-6e_syndfer-h-cpu.py')
 ALPHA = 10.0
 
 

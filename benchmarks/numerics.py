@@ -26,7 +26,7 @@ WAR / UAR per recipe.
 
 ``v1`` is the recipe as released in mmhdf 0.1 (paper DAM fusion, the
 weighted ``g`` of DSM scaling, β = 0.1:
-``configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu_v1.py``); ``v2`` is
+``configs/recognition/hdf/hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu-v1.py``); ``v2`` is
 today's main-job recipe. Finished runs are reused.
 Writes ``benchmarks/results/numerics/numerics.{json,md}``.
 """
@@ -42,10 +42,11 @@ from typing import Dict, List, Optional
 import numpy as np
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CONFIG = 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py'
+CONFIG = ('configs/recognition/hdf/'
+          'hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py')
 
 RECIPES: Dict[str, Dict] = {
-    'v1': dict(config=CONFIG.replace('_cpu.py', '_cpu_v1.py'), options=[]),
+    'v1': dict(config=CONFIG.replace('-cpu.py', '-cpu-v1.py'), options=[]),
     'v2': dict(config=CONFIG, options=[]),
 }
 PERTURBATIONS: Dict[str, Dict[str, str]] = {

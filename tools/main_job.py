@@ -11,7 +11,7 @@
    ``results.json`` and the confusion-matrix PNGs into the work dir.
 
     python tools/main_job.py                       # defaults
-    python tools/main_job.py --config configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py
+    python tools/main_job.py --config configs/recognition/baselines/r3d18-w16_1xb16-8x64-6e_syndfer-h-cpu.py
 """
 import argparse
 import glob
@@ -32,7 +32,8 @@ from syndfer import generate_benchmark  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
-DEFAULT_CONFIG = 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py'
+DEFAULT_CONFIG = ('configs/recognition/hdf/'
+                  'hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py')
 
 
 def parse_args() -> argparse.Namespace:

@@ -1,17 +1,10 @@
-# HDF recipe on DFEW: X3D-S with a DAM after each stage (x3d_s_dam.py), the
-# DSM objective (hdf_dsm.py) and SAM around AdamW (adamw_sam_cosine.py),
-# 16 x 112^2 frames, fold 1 by default (hdf_x3d_s_dfew_fold{2..5}.py change
-# only `fold`). Honest protocol: checkpoint selected on a stratified 10%
-# carve of the training fold (dfer/UAR); the test fold is evaluated once with
-# best_dfer_UAR_epoch_*.pth and once with the last epoch.
-_base_ = [
-    '../_base_/models/x3d_s_dam.py', '../_base_/datasets/dfew.py',
-    '../_base_/schedules/adamw_sam_cosine.py',
-    '../_base_/default_runtime.py', '../_base_/hdf_dsm.py'
-]
-
-model = dict(cls_head=dict(type='HDFX3DHead', **_base_.dsm_head))
-
-default_hooks = dict(
-    checkpoint=dict(save_best='dfer/UAR', rule='greater', max_keep_ckpts=1,
-                    save_last=True))
+# Deprecated alias of the old config path, kept for one release (the
+# next release removes it). The recipe moved to
+#   configs/recognition/hdf/hdf_x3d-s-dam4_sam_8xb32-16x112-300e_dfew.py
+# and this file resolves to exactly the same config
+# (tests/configs/test_config_moves.py). Old -> new paths:
+# configs/recognition/hdf/README.md, section "Old config paths".
+_base_ = ['../recognition/hdf/hdf_x3d-s-dam4_sam_8xb32-16x112-300e_dfew.py']
+_deprecation_ = dict(
+    expected='configs/recognition/hdf/hdf_x3d-s-dam4_sam_8xb32-16x112-300e_dfew.py',
+    reference='configs/recognition/hdf/README.md')

@@ -1,6 +1,10 @@
-# HDF recipe, DFEW fold 2 (everything else from hdf_x3d_s_dfew.py).
-_base_ = ['./hdf_x3d_s_dfew.py']
-fold = 2
-train_dataloader = dict(dataset=dict(fold=fold))
-val_dataloader = dict(dataset=dict(fold=fold))
-test_dataloader = dict(dataset=dict(fold=fold))
+# Deprecated alias of the old config path, kept for one release (the
+# next release removes it). The recipe moved to
+#   configs/recognition/hdf/hdf_x3d-s-dam4_sam_8xb32-16x112-300e_dfew-fold2.py
+# and this file resolves to exactly the same config
+# (tests/configs/test_config_moves.py). Old -> new paths:
+# configs/recognition/hdf/README.md, section "Old config paths".
+_base_ = ['../recognition/hdf/hdf_x3d-s-dam4_sam_8xb32-16x112-300e_dfew-fold2.py']
+_deprecation_ = dict(
+    expected='configs/recognition/hdf/hdf_x3d-s-dam4_sam_8xb32-16x112-300e_dfew-fold2.py',
+    reference='configs/recognition/hdf/README.md')

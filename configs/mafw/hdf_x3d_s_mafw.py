@@ -1,17 +1,10 @@
-# HDF recipe on MAFW (11 classes): X3D-S + DAM after each stage
-# (x3d_s_dam.py), DSM objective (hdf_dsm.py), SAM around AdamW
-# (adamw_sam_cosine.py), 16 x 112^2 frames, fold 1 by default
-# (hdf_x3d_s_mafw_fold{2..5}.py change only `fold`). HDF itself reports
-# DFEW and FERV39k only; MAFW results are an extension.
-_base_ = [
-    '../_base_/models/x3d_s_dam.py', '../_base_/datasets/mafw.py',
-    '../_base_/schedules/adamw_sam_cosine.py',
-    '../_base_/default_runtime.py', '../_base_/hdf_dsm.py'
-]
-
-model = dict(
-    cls_head=dict(type='HDFX3DHead', num_classes=11, **_base_.dsm_head))
-
-default_hooks = dict(
-    checkpoint=dict(save_best='dfer/UAR', rule='greater', max_keep_ckpts=1,
-                    save_last=True))
+# Deprecated alias of the old config path, kept for one release (the
+# next release removes it). The recipe moved to
+#   configs/recognition/hdf/hdf_x3d-s-dam4_sam_8xb32-16x112-300e_mafw.py
+# and this file resolves to exactly the same config
+# (tests/configs/test_config_moves.py). Old -> new paths:
+# configs/recognition/hdf/README.md, section "Old config paths".
+_base_ = ['../recognition/hdf/hdf_x3d-s-dam4_sam_8xb32-16x112-300e_mafw.py']
+_deprecation_ = dict(
+    expected='configs/recognition/hdf/hdf_x3d-s-dam4_sam_8xb32-16x112-300e_mafw.py',
+    reference='configs/recognition/hdf/README.md')

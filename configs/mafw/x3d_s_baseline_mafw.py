@@ -1,17 +1,10 @@
-# Baseline without HDF: X3D-S, MAFW single-label (11 classes), 16 x 112^2,
-# fold 1 by default (x3d_s_baseline_mafw_fold{2..5}.py change only `fold`).
-# Checkpoint selected on a stratified 10% carve of the training fold
-# (dfer/UAR); the test fold is evaluated once with best_dfer_UAR_epoch_*.pth
-# and once with the last epoch; aggregate: tools/analysis/aggregate_folds.py
-# Schedule: adamw_cosine.py (HDF's AdamW, warm-up + cosine, 300 ep, no SAM).
-_base_ = [
-    '../_base_/models/x3d_s.py', '../_base_/datasets/mafw.py',
-    '../_base_/schedules/adamw_cosine.py',
-    '../_base_/default_runtime.py'
-]
-
-model = dict(cls_head=dict(num_classes=11))
-
-default_hooks = dict(
-    checkpoint=dict(save_best='dfer/UAR', rule='greater', max_keep_ckpts=1,
-                    save_last=True))
+# Deprecated alias of the old config path, kept for one release (the
+# next release removes it). The recipe moved to
+#   configs/recognition/baselines/x3d_s_8xb32-16x112-300e_mafw.py
+# and this file resolves to exactly the same config
+# (tests/configs/test_config_moves.py). Old -> new paths:
+# configs/recognition/hdf/README.md, section "Old config paths".
+_base_ = ['../recognition/baselines/x3d_s_8xb32-16x112-300e_mafw.py']
+_deprecation_ = dict(
+    expected='configs/recognition/baselines/x3d_s_8xb32-16x112-300e_mafw.py',
+    reference='configs/recognition/hdf/README.md')

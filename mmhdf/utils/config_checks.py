@@ -329,6 +329,45 @@ def check_hooks_and_evaluators(cfg: Config, filename: str = '<config>',
         _check_save_best(cfg, metrics, filename)
 
 
+def check_clip_len(cfg: Config, filename: str = '<config>',
+                   loaders: Iterable[str] = _LOADERS) -> None:
+    """DAM's ``num_frames`` must equal the clip length the pipelines sample.
+
+    A DAM backbone (``model.backbone.num_frames``, the input clip length
+    ``T`` its DAMs are built for) fails only at the first forward on another
+    length, after the data loaders and the model are set up. This checks it
+    against the ``clip_len`` of every sampling transform
+    (``DFERUniformSample``, ``UniformSample``, ``SampleFrames``, ...) of the
+    given loaders before the run. Configs without
+    ``model.backbone.num_frames`` pass unchecked.
+
+    Args:
+        cfg (Config): The config.
+        filename (str): The config file, for messages.
+        loaders (Iterable[str]): Data loader keys to check.
+
+    Raises:
+        ConfigError: If a pipeline samples clips of another length.
+    """
+    num_frames = _get(_get(cfg.get('model'), 'backbone'), 'num_frames')
+    if num_frames is None:
+        return
+    for name in loaders:
+        for ds in _iter_datasets(_get(cfg.get(name), 'dataset')):
+            for i, t in enumerate(_get(ds, 'pipeline') or []):
+                clip_len = _get(t, 'clip_len')
+                if clip_len is None or clip_len == num_frames:
+                    continue
+                raise ConfigError(
+                    f'{filename}: model.backbone.num_frames={num_frames} but '
+                    f'{name}.dataset.pipeline[{i}] (type={t.get("type")!r}) '
+                    f'samples clip_len={clip_len}: the DAMs are built for '
+                    'clips of num_frames frames. Set both from one value '
+                    '(the HDF recipes use num_frames=_base_.clip_len) or '
+                    'override both, e.g. --cfg-options '
+                    f'model.backbone.num_frames={clip_len}.')
+
+
 def check_config(cfg: Config, filename: str = '<config>',
                  phase: str = 'train') -> None:
     """Check the parts of a config that commonly go wrong.
@@ -341,8 +380,9 @@ def check_config(cfg: Config, filename: str = '<config>',
     transform type are registered (with a "did you mean" suggestion), that
     their arguments exist in the class signatures (following ``**kwargs``)
     and required ones are set; that ``on_corrupt='skip'`` appears only
-    in the training pipeline; and hooks, evaluators and ``save_best`` (see
-    :func:`check_hooks_and_evaluators`).
+    in the training pipeline; that DAM's ``num_frames`` equals the
+    pipelines' ``clip_len`` (:func:`check_clip_len`); and hooks, evaluators
+    and ``save_best`` (see :func:`check_hooks_and_evaluators`).
 
     Args:
         cfg (Config): The config.
@@ -355,6 +395,7 @@ def check_config(cfg: Config, filename: str = '<config>',
     if 'model' not in cfg:
         raise ConfigError(f'{filename}: the config has no `model` entry.')
     loaders = _LOADERS[:2] if phase == 'train' else _LOADERS[2:]
+    check_clip_len(cfg, filename, loaders)
     for name in loaders:
         loader = cfg.get(name)
         if loader is None:

@@ -54,8 +54,8 @@ def test_evaluate_checkpoint_does_not_change_callers_config(monkeypatch):
 
 def test_build_run_config_sets_data_work_dir_seed_and_options(tmp_path):
     cfg = experiment.build_run_config(
-        osp.join(ROOT, 'configs', 'baseline',
-                 'r3d18-w16_8x64_syndfer-h_cpu.py'), 'my/data',
+        osp.join(ROOT, 'configs', 'recognition', 'baselines',
+                 'r3d18-w16_1xb16-8x64-6e_syndfer-h-cpu.py'), 'my/data',
         str(tmp_path), seed=7,
         cfg_options={'train_dataloader.batch_size': 3})
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):

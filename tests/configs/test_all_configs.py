@@ -1,10 +1,14 @@
-"""Every runnable config parses, imports mmhdf and builds its model."""
+"""Every runnable config (recipes and the deprecated aliases of old paths)
+parses, imports mmhdf, passes mmhdf's clip-length check and builds its
+model."""
 import glob
 import os.path as osp
 
 import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
+
+from mmhdf.utils.config_checks import check_clip_len
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(
@@ -14,7 +18,11 @@ CONFIGS = sorted(
 
 
 def test_configs_were_found():
-    assert len(CONFIGS) >= 20
+    rel = [osp.relpath(p, ROOT) for p in CONFIGS]
+    assert len(rel) >= 70  # 35 recipes + 35 aliases of their old paths
+    for folder in ('configs/recognition/hdf/', 'configs/recognition/'
+                   'baselines/', 'configs/ablation/'):
+        assert any(r.startswith(folder) for r in rel), folder
 
 
 @pytest.mark.parametrize('path', CONFIGS,
@@ -24,6 +32,7 @@ def test_config_builds(path):
     assert cfg.custom_imports['imports'] == ['mmhdf'], \
         'mmaction2\'s own tools need custom_imports to find mmhdf'
     assert cfg.default_hooks.plain_checkpoint.type == 'PlainCheckpointHook'
+    check_clip_len(cfg, path)  # DAM's num_frames == the pipelines' clip_len
     init_default_scope('mmaction')
     from mmaction.registry import MODELS
     model = MODELS.build(cfg.model)

@@ -10,12 +10,13 @@ from mmengine.config import Config
 from mmhdf.testing.fake_dfer import make_dfew
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+BASELINE = 'configs/recognition/baselines/x3d_s_8xb32-16x112-300e'
 
 
 @pytest.mark.parametrize('k', [1, 2, 3, 4, 5])
 def test_dfew_fold_configs(k):
     cfg = Config.fromfile(
-        osp.join(ROOT, f'configs/dfew/x3d_s_baseline_dfew_fold{k}.py'))
+        osp.join(ROOT, f'{BASELINE}_dfew-fold{k}.py'))
     for dl in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         assert cfg[dl].dataset.fold == k
     assert cfg.train_dataloader.dataset.val_carve.subset == 'train'
@@ -60,7 +61,8 @@ def test_dfew_baseline_fold_runs_end_to_end(tmp_path, one_thread):
     from mmengine.runner import Runner
     root = make_dfew(str(tmp_path / 'DFEW'), with_16f=False)
     cfg = Config.fromfile(
-        osp.join(ROOT, 'configs/dfew/x3d_s_baseline_dfew_fold1.py'))
+        osp.join(ROOT, ('configs/recognition/baselines/'
+                        'x3d_s_8xb32-16x112-300e_dfew-fold1.py')))
     cfg = _shrink(cfg, root, str(tmp_path / 'work'))
     runner = Runner.from_cfg(cfg)
     runner.train()
@@ -83,7 +85,7 @@ def test_dfew_baseline_fold_runs_end_to_end(tmp_path, one_thread):
 @pytest.mark.parametrize('k', [1, 2, 3, 4, 5])
 def test_mafw_fold_configs(k):
     cfg = Config.fromfile(
-        osp.join(ROOT, f'configs/mafw/x3d_s_baseline_mafw_fold{k}.py'))
+        osp.join(ROOT, f'{BASELINE}_mafw-fold{k}.py'))
     for dl in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         assert cfg[dl].dataset.fold == k
         assert cfg[dl].dataset.type == 'MAFWDataset'
@@ -98,7 +100,8 @@ def test_ferv39k_config_builds_on_fake_tree(tmp_path):
     from mmhdf.testing.fake_dfer import make_ferv39k
     init_default_scope('mmaction')
     cfg = Config.fromfile(
-        osp.join(ROOT, 'configs/ferv39k/x3d_s_baseline_ferv39k.py'))
+        osp.join(ROOT, ('configs/recognition/baselines/'
+                        'x3d_s_8xb32-16x112-300e_ferv39k.py')))
     assert cfg.val_evaluator.group_key == 'scene'
     assert cfg.default_hooks.checkpoint.save_best == 'dfer/UAR'
     root = make_ferv39k(str(tmp_path / 'FERV39k'))
@@ -115,10 +118,11 @@ def test_ferv39k_config_builds_on_fake_tree(tmp_path):
     assert sizes['test_dataloader'] == 3
 
 
+HDF = 'configs/recognition/hdf/hdf_x3d-s-dam4_sam_8xb32-16x112-300e'
 HDF_CONFIGS = (
-    [f'configs/dfew/hdf_x3d_s_dfew_fold{k}.py' for k in range(1, 6)] +
-    ['configs/ferv39k/hdf_x3d_s_ferv39k.py'] +
-    [f'configs/mafw/hdf_x3d_s_mafw_fold{k}.py' for k in range(1, 6)])
+    [f'{HDF}_dfew-fold{k}.py' for k in range(1, 6)] +
+    [f'{HDF}_ferv39k.py'] +
+    [f'{HDF}_mafw-fold{k}.py' for k in range(1, 6)])
 
 
 def _load_hdf(path):

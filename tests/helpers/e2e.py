@@ -7,8 +7,10 @@ import sys
 import mmaction
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-R3D_CFG = osp.join(ROOT, 'configs/baseline/r3d18-w16_8xb8-16x64-30e_video.py')
-X3D_CFG = osp.join(ROOT, 'configs/baseline/x3d_s_8xb8-16x112-30e_video.py')
+R3D_CFG = osp.join(ROOT, ('configs/recognition/baselines/'
+                               'r3d18-w16_8xb8-16x64-30e_video.py'))
+X3D_CFG = osp.join(ROOT, ('configs/recognition/baselines/'
+                               'x3d_s_8xb8-16x112-30e_video.py'))
 STOCK_TOOLS = osp.join(osp.dirname(mmaction.__file__), '.mim', 'tools')
 
 

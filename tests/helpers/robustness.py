@@ -8,7 +8,8 @@ from mmengine.registry import init_default_scope
 from tests.helpers.scripts import load_script
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CFG = osp.join(ROOT, 'configs/baseline/r3d18-w16_8x64_syndfer-h_cpu.py')
+CFG = osp.join(ROOT, ('configs/recognition/baselines/'
+                      'r3d18-w16_1xb16-8x64-6e_syndfer-h-cpu.py'))
 TOOL = osp.join(ROOT, 'tools/analysis/robustness.py')
 
 

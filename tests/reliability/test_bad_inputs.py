@@ -23,9 +23,11 @@ from mmhdf.testing.fake_dfer import make_dfew, write_dfew_csv
 from mmhdf.testing.videos import make_video_dataset, write_video
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DFEW_CFG = osp.join(ROOT, 'configs/dfew/x3d_s_baseline_dfew_fold1.py')
+DFEW_CFG = osp.join(ROOT, ('configs/recognition/baselines/'
+                           'x3d_s_8xb32-16x112-300e_dfew-fold1.py'))
 VIDEO_CFG = osp.join(ROOT,
-                     'configs/baseline/r3d18-w16_8xb8-16x64-30e_video.py')
+                     ('configs/recognition/baselines/'
+                      'r3d18-w16_8xb8-16x64-30e_video.py'))
 
 
 def frames_pipeline(on_corrupt='error', clip_len=4, test_mode=False):

@@ -15,7 +15,7 @@ ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def _zoo_model() -> dict:
-    with open(osp.join(ROOT, 'configs/hdf/metafile.yml')) as f:
+    with open(osp.join(ROOT, 'configs/recognition/hdf/metafile.yml')) as f:
         meta = yaml.safe_load(f)
     return meta['Models'][0]
 

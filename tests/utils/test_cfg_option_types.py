@@ -10,7 +10,9 @@ from mmhdf.utils.config_checks import ConfigError
 from tests.helpers.scripts import load_script
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-HDF_CFG = osp.join(ROOT, 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py')
+HDF_CFG = osp.join(
+    ROOT, 'configs/recognition/hdf/'
+    'hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py')
 
 
 @pytest.fixture(scope='module')

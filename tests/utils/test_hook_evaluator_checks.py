@@ -9,8 +9,11 @@ from mmengine.registry import init_default_scope
 from mmhdf.utils.config_checks import ConfigError, check_hooks_and_evaluators
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-HDF_CFG = osp.join(ROOT, 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py')
-X3D_CFG = osp.join(ROOT, 'configs/baseline/x3d_s_8xb8-16x112-30e_video.py')
+HDF_CFG = osp.join(
+    ROOT, 'configs/recognition/hdf/'
+    'hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py')
+X3D_CFG = osp.join(ROOT, ('configs/recognition/baselines/'
+                          'x3d_s_8xb8-16x112-30e_video.py'))
 
 
 @pytest.fixture

@@ -11,7 +11,9 @@ from mmhdf.compat.strict_load import LoadReport
 from mmhdf.utils.report import describe_protocol, format_metrics
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-HDF_CFG = osp.join(ROOT, 'configs/hdf/hdf_r3d18-w16_sam_8x64_syndfer-h_cpu.py')
+HDF_CFG = osp.join(
+    ROOT, 'configs/recognition/hdf/'
+    'hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py')
 METRICS = {'dfer/WAR': 50.0, 'dfer/UAR': 40.0}
 
 

@@ -3,7 +3,7 @@
 HDF's frequency branch convolves the time-averaged feature map with the 49
 fixed 7x7 orthonormal DCT-II bases. The released code imports them from a
 hard-coded table that is missing from the HDF repository; the table equals
-the analytic basis below (see ``hdf-method.md`` §3.6), so it is generated
+the analytic basis below (see ``docs/method.md`` §2.3), so it is generated
 here instead.
 """
 import math

@@ -38,7 +38,7 @@ class DSMLoss(nn.Module):
     """Distributionally-robust supervised contrastive loss with an IB term.
 
     ``variant='paper'`` (default) is the formulation of the HDF figure with
-    the choices recommended in ``docs/hdf-method.md`` §4.4:
+    the choices described in ``docs/method.md`` §3.3:
 
     * ẑ = L2-normalised features; ``s_ij = cos_ij / temperature``;
     * ``w_ij = exp(-(cos_ij - eta)² / (2 eta²))`` on the **raw cosine**,

@@ -20,7 +20,7 @@ def test_default_placement_and_params():
     assert model.stage_frames == [16] * 4
     plain = sum(p.numel() for p in X3D(**X3D_S).parameters())
     total = sum(p.numel() for p in model.parameters())
-    assert total - plain == 4 * 4237  # 16,948 (hdf-method.md §3.5)
+    assert total - plain == 4 * 4237  # 16,948 (docs/method.md §2.5)
 
 
 def test_dams_see_stage_outputs():

@@ -28,7 +28,7 @@ def test_shape_preserved(shape):
 
 
 def test_param_count_matches_spec():
-    # spec (hdf-method.md §3.5): 4,237 per DAM at T = 16, independent of C
+    # docs/method.md §2.5: 4,237 per DAM at T = 16, independent of C
     assert _num_params(DAM(16)) == 4237
     t, k, f = 8, 4, 10
     expected = (2 + 2 * t * k + t * t + 3 *
@@ -255,7 +255,7 @@ def test_keep_maps():
 
 
 def test_init_output_ratio():
-    # hdf-method.md §3.4: output / input ~ 0.82 on random input at init
+    # docs/method.md §2.4: output / input ~ 0.82 on random input at init
     torch.manual_seed(0)
     dam = DAM(16)
     x = torch.randn(2, 24, 16, 14, 14)
