@@ -1,11 +1,84 @@
 """Installation script of mmhdf.
 
 Install torch for your platform first (the mmaction2 convention), then
-``pip install -e .`` (``pip install -e .[tests]`` for the test suite).
+``pip install -e .`` (``pip install -e .[tests]`` for the test suite,
+``.[mim]`` for ``mim train/test/search mmhdf``, ``.[tensorboard]`` for the
+TensorBoard logging backend).
+
+Like the OpenMMLab repositories, the build packages ``configs``, ``tools``,
+``demo`` and ``model-index.yml`` into ``mmhdf/.mim`` (:func:`add_mim_extension`)
+so that ``mim`` finds them in an installed mmhdf.
 """
+import os
 import os.path as osp
+import shutil
+import sys
+import warnings
+from typing import Optional
 
 from setuptools import find_packages, setup
+
+#: What ``mim`` reads from ``<package>/.mim`` (OpenMMLab layout).
+MIM_FILES = ('configs', 'tools', 'demo', 'model-index.yml')
+#: setup.py commands that link (editable) or copy (build) ``.mim``.
+_LINK_COMMANDS = ('develop', 'editable_wheel')
+_COPY_COMMANDS = ('build', 'build_py', 'bdist_wheel', 'sdist', 'install')
+
+
+def add_mim_extension(mode: Optional[str] = None,
+                      root: Optional[str] = None) -> Optional[str]:
+    """Fill ``mmhdf/.mim`` with ``configs``, ``tools``, ``demo`` and
+    ``model-index.yml`` from the repository root.
+
+    Editable installs (``develop`` / ``editable_wheel``) get relative
+    symbolic links, so ``.mim`` always shows the working tree; builds
+    (``build``, ``bdist_wheel``, ``sdist``, ``install``) get copies, which
+    ``MANIFEST.in`` ships in the wheel. An existing entry of the other kind
+    is replaced. ``mmhdf/.mim`` is generated (git-ignored).
+
+    Args:
+        mode (str, optional): ``'symlink'`` or ``'copy'``; None picks it from
+            the setup.py command in ``sys.argv`` (and does nothing for other
+            commands such as ``egg_info``).
+        root (str, optional): Repository root; defaults to this file's
+            folder.
+
+    Returns:
+        str or None: The mode used, or None when nothing was done.
+    """
+    if mode is None:
+        if any(c in sys.argv for c in _LINK_COMMANDS):
+            mode = 'symlink'
+        elif any(c in sys.argv for c in _COPY_COMMANDS):
+            mode = 'copy'
+        else:
+            return None
+    if mode not in ('symlink', 'copy'):
+        raise ValueError(f'mode must be "symlink" or "copy", not {mode!r}')
+    root = osp.dirname(osp.abspath(__file__)) if root is None else root
+    mim_dir = osp.join(root, 'mmhdf', '.mim')
+    os.makedirs(mim_dir, exist_ok=True)
+    for name in MIM_FILES:
+        src = osp.join(root, name)
+        if not osp.exists(src):
+            continue
+        dst = osp.join(mim_dir, name)
+        if osp.islink(dst) or osp.isfile(dst):
+            os.remove(dst)
+        elif osp.isdir(dst):
+            shutil.rmtree(dst)
+        if mode == 'symlink':
+            try:
+                os.symlink(osp.relpath(src, mim_dir), dst)
+                continue
+            except OSError:  # e.g. Windows without symlink rights
+                warnings.warn(f'cannot link {dst}; copying {src} instead')
+        if osp.isdir(src):
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns(
+                '__pycache__', '*.pyc'))
+        else:
+            shutil.copyfile(src, dst)
+    return mode
 
 
 def _version() -> str:
@@ -46,6 +119,9 @@ INSTALL_REQUIRES = [
     'einops',
 ]
 
+if __name__ == '__main__':
+    add_mim_extension()
+
 setup(
     name='mmhdf',
     version=_version(),
@@ -64,6 +140,13 @@ setup(
         # ONNX export of recognizers (tools/deployment/export_onnx.py)
         'deploy': ['onnx', 'onnxruntime', 'onnxscript'],
         'tests': ['pytest>=7', 'onnx', 'onnxruntime', 'onnxscript'],
+        # `mim search/train/test mmhdf` (tests/tools/test_mim.py). Not in
+        # `tests`: model-index (a dependency of openmim) installs a
+        # top-level `tests` package that shadows this repository's tests/.
+        'mim': ['openmim'],
+        # TensorBoard logging backend (the vis_backends line of
+        # configs/_base_/default_runtime.py)
+        'tensorboard': ['tensorboard'],
     },
     zip_safe=False,
 )

@@ -2,7 +2,7 @@
 """Test an mmhdf / mmaction2 recognizer (mmaction2's test CLI + mmhdf).
 
 The checkpoint (a path or a URL) is loaded with
-``torch.load(weights_only=True)``: a file that carries a pickle payload is
+``torch.load(weights_only=True)`` (:func:`mmhdf.compat.apply`, called first): a file that carries a pickle payload is
 refused and its payload never runs. A checkpoint whose parameter names or
 shapes do not match the model is refused, listing the first mismatches,
 unless ``--allow-partial`` is given (the protocol line then says so). Prints
@@ -17,11 +17,12 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import mmhdf  # noqa: E402,F401  (compat fixes + registration first)
+import mmhdf  # noqa: E402,F401  (drn fix + registration first)
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.dist import is_main_process  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from mmhdf.compat import apply as apply_compat  # noqa: E402
 from mmhdf.compat import trust_checkpoint  # noqa: E402
 from mmhdf.compat.dist_cpu import finish_distributed  # noqa: E402
 from mmhdf.utils.cfg_option_types import check_cfg_options  # noqa: E402
@@ -68,6 +69,9 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     """Entry point."""
+    # mmhdf's tool: weights-only checkpoints and the CPU launch for every
+    # config, mmhdf's or not (mmhdf configs select them anyway).
+    apply_compat()
     args = parse_args()
     if '://' not in args.checkpoint and not osp.isfile(args.checkpoint):
         sys.exit(f'error: checkpoint {args.checkpoint!r} does not exist')

@@ -2,7 +2,9 @@
 """Train an mmhdf / mmaction2 recognizer (mmaction2's train CLI + mmhdf).
 
 Same arguments as mmaction2's ``tools/train.py``; ``import mmhdf`` comes first
-so the compatibility fixes and mmhdf's modules are in place. Extra flags:
+so mmhdf's modules are registered, and :func:`mmhdf.compat.apply` installs
+the weights-only checkpoint loaders and the CPU distributed launch for any
+config this tool runs. Extra flags:
 ``--trust-checkpoint`` opts in to full unpickling of the ``--resume`` /
 ``load_from`` file (legacy checkpoints only; mmhdf checkpoints never need it);
 ``--allow-partial`` lets ``load_from`` load a checkpoint whose parameter names
@@ -18,10 +20,11 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import mmhdf  # noqa: E402,F401  (compat fixes + registration first)
+import mmhdf  # noqa: E402,F401  (drn fix + registration first)
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from mmhdf.compat import apply as apply_compat  # noqa: E402
 from mmhdf.compat import trust_checkpoint  # noqa: E402
 from mmhdf.compat.dist_cpu import finish_distributed  # noqa: E402
 from mmhdf.utils.cfg_option_types import check_cfg_options  # noqa: E402
@@ -130,6 +133,9 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     """Entry point."""
+    # mmhdf's tool: weights-only checkpoints and the CPU launch for every
+    # config, mmhdf's or not (mmhdf configs select them anyway).
+    apply_compat()
     args = parse_args()
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:

@@ -29,7 +29,7 @@ from typing import Dict, List, Optional, Tuple
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-import mmhdf  # noqa: E402,F401  (compat fixes + registration first)
+import mmhdf  # noqa: E402  (drn fix + registration first)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from mmaction.registry import MODELS  # noqa: E402
@@ -298,6 +298,7 @@ def main(argv: Optional[List[str]] = None) -> List[str]:
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     model = MODELS.build(cfg.model)
     if args.checkpoint:
+        mmhdf.compat.apply('checkpoint')  # weights-only, any config
         load_checkpoint(model, args.checkpoint, map_location='cpu')
     num_frames = args.num_frames or model_num_frames(model) or 16
     clip = load_clip(args, num_frames)

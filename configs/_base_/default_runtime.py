@@ -2,9 +2,19 @@
 # and the weights-only checkpoint codec.
 _base_ = 'mmaction::_base_/default_runtime.py'
 
-custom_imports = dict(imports=['mmhdf'], allow_failed_imports=False)
+# 'mmhdf' registers mmhdf's modules (and changes nothing upstream);
+# 'mmhdf.compat.enable' applies mmhdf.compat.apply() when this config is
+# loaded, before any tool builds the Runner: weights-only checkpoint loading
+# for every source, and the gloo / CPU DDP launch on CPU-only hosts. Any tool
+# run with an mmhdf config gets them (mmhdf's tools, mim, mmaction2's stock
+# tools/test.py); a plain mmaction2 config importing 'mmhdf' does not.
+custom_imports = dict(imports=['mmhdf', 'mmhdf.compat.enable'],
+                      allow_failed_imports=False)
 
 default_hooks = dict(
+    # Applies mmhdf.compat.apply() when the Runner builds its hooks (for a
+    # Runner built from a config dict whose custom_imports were skipped).
+    compat=dict(type='MMHDFCompatHook'),
     logger=dict(type='LoggerHook', interval=10, ignore_last=False),
     # DFERMetric: dfer/WAR, dfer/UAR (%); checkpoints are selected by the
     # validation UAR (never by the test split). SafeCheckpointHook is
@@ -39,5 +49,11 @@ env_cfg = dict(
     # legitimately works alone for longer while the others wait (e.g. rank 0
     # building a dataset cache): --cfg-options env_cfg.dist_cfg.timeout=1800.
     dist_cfg=dict(backend='nccl', timeout=300))
+
+# TensorBoard (pip install -e .[tensorboard]): uncomment these two lines (or
+# copy them into your config) to log every scalar to
+# <work_dir>/<timestamp>/vis_data/ for `tensorboard --logdir work_dirs` too.
+# vis_backends = [dict(type='LocalVisBackend'), dict(type='TensorboardVisBackend')]  # noqa: E501
+# visualizer = dict(type='ActionVisualizer', vis_backends=vis_backends)
 
 randomness = dict(seed=0, deterministic=False)

@@ -69,8 +69,10 @@ def read_checkpoint(checkpoint: str) -> dict:
         CheckpointReadError: If it cannot be read as a checkpoint (empty,
             truncated, not a torch file, not a dict).
     """
-    import mmhdf  # noqa: F401  (compat: weights-only checkpoint loader)
     from mmengine.runner.checkpoint import _load_checkpoint
+
+    from mmhdf.compat import apply as apply_compat
+    apply_compat('checkpoint')  # mmhdf's API: weights-only loaders
 
     from mmhdf.compat import UnsafeCheckpointError
     shown = os.fsencode(checkpoint).decode('utf-8', 'backslashreplace')
@@ -197,8 +199,9 @@ def load_recognizer(config: Union[str, Path, Config],
                     strict: bool = True) -> nn.Module:
     """Build a recognizer from a config and load weights-only checkpoints.
 
-    The checkpoint goes through mmengine's loader, which ``import mmhdf``
-    replaces with :func:`mmhdf.compat.safe_torch_load`: a file holding a
+    The checkpoint goes through mmengine's loader, which
+    :func:`read_checkpoint` makes :func:`mmhdf.compat.safe_torch_load`
+    (``mmhdf.compat.apply('checkpoint')``): a file holding a
     pickle payload raises :class:`mmhdf.compat.UnsafeCheckpointError` and
     the payload never runs. An empty, truncated or corrupt file raises
     :class:`CheckpointReadError`, weights that do not fit the model

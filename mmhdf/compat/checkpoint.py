@@ -7,8 +7,10 @@ sides instead of turning the safety check off:
 
 * every checkpoint an mmhdf run writes holds only tensors and plain types
   (:class:`mmhdf.compat.PlainCheckpointHook` encodes the message hub), and
-* :func:`load_from_local`, registered as mmengine's loader for local paths,
-  always loads with ``weights_only=True`` and decodes the plain state again;
+* :func:`load_from_local`, registered as mmengine's loader for local paths
+  by :func:`register_safe_loader` (``mmhdf.compat.apply('checkpoint')``,
+  selected by mmhdf's configs and tools; not by ``import mmhdf``), always
+  loads with ``weights_only=True`` and decodes the plain state again;
   every other source mmengine accepts (``http(s)://``, ``torchvision://``,
   ``open-mmlab://``, ``mmcls://``, ...) gets a weights-only loader too
   (:mod:`mmhdf.compat.checkpoint_schemes`): one policy for every source.

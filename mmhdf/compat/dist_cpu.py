@@ -10,7 +10,9 @@ mmengine 0.10.x assumes CUDA on its ``pytorch`` launcher path:
 :func:`patch_cpu_distributed` fixes both **only when no GPU is present**:
 the process group is created with the gloo backend and DDP gets
 ``device_ids=None``. GPU hosts keep mmengine's behaviour (NCCL, one device per
-process) untouched.
+process) untouched. It is the ``'dist_cpu'`` piece of
+:func:`mmhdf.compat.apply` (mmhdf's configs and tools), never applied by
+``import mmhdf``.
 """
 import functools
 

@@ -24,10 +24,10 @@ model = dict(
     backbone=dict(base_channels=8{backbone_extra}),
     cls_head=dict(in_channels=64{head_extra}))
 test_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(type='UniformSample', clip_len={clip_len}, num_clips=1,
          test_mode=True),
-    dict(type='DecordDecode'),
+    dict(type='SafeDecordDecode'),
     dict(type='Resize', scale=(-1, 36)),
     dict(type='CenterCrop', crop_size={size}),
     dict(type='FormatShape', input_format='NCTHW'),

@@ -29,8 +29,10 @@ def test_configs_were_found():
                          ids=[osp.relpath(p, ROOT) for p in CONFIGS])
 def test_config_builds(path):
     cfg = Config.fromfile(path)
-    assert cfg.custom_imports['imports'] == ['mmhdf'], \
-        'mmaction2\'s own tools need custom_imports to find mmhdf'
+    # mmaction2's own tools need custom_imports to find mmhdf, and
+    # mmhdf.compat.enable for weights-only loading (mmhdf.compat.apply)
+    assert cfg.custom_imports['imports'] == ['mmhdf', 'mmhdf.compat.enable']
+    assert cfg.default_hooks.compat.type == 'MMHDFCompatHook'
     assert cfg.default_hooks.plain_checkpoint.type == 'PlainCheckpointHook'
     check_clip_len(cfg, path)  # DAM's num_frames == the pipelines' clip_len
     init_default_scope('mmaction')

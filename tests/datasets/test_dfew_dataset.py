@@ -245,9 +245,9 @@ def test_video_source(tmp_path):
                             'test(single-labeled)', 'set_3.csv'),
                    [(1, 1), (2, 6)])
     pipeline = [
-        dict(type='DecordInit'),
+        dict(type='SafeDecordInit'),
         dict(type='DFERUniformSample', clip_len=16, test_mode=True),
-        dict(type='DecordDecode'),
+        dict(type='SafeDecordDecode'),
         dict(type='Resize', scale=(8, 8), keep_ratio=False),
         dict(type='FormatShape', input_format='NCTHW'),
         dict(type='PackActionInputs'),

@@ -44,10 +44,10 @@ def frames_pipeline(on_corrupt='error', clip_len=4, test_mode=False):
 
 def video_pipeline(on_corrupt='error', clip_len=4, test_mode=False):
     return [
-        dict(type='DecordInit', on_corrupt=on_corrupt),
+        dict(type='SafeDecordInit', on_corrupt=on_corrupt),
         dict(type='DFERUniformSample', clip_len=clip_len,
              test_mode=test_mode),
-        dict(type='DecordDecode', on_corrupt=on_corrupt),
+        dict(type='SafeDecordDecode', on_corrupt=on_corrupt),
         dict(type='Resize', scale=(8, 8), keep_ratio=False),
         dict(type='FormatShape', input_format='NCTHW'),
         dict(type='PackActionInputs',
@@ -216,8 +216,8 @@ def test_bad_mp4_dfew_video_source(dfew, kind):
 
 @pytest.mark.parametrize('kind', ['zero', 'random'])
 def test_bad_mp4_video_dataset_error_and_skip(tmp_path, monkeypatch, kind):
-    """mmaction2's VideoDataset + the stock pipeline names (DecordInit /
-    DecordDecode resolve to mmhdf's safe subclasses)."""
+    """mmaction2's VideoDataset + mmhdf's SafeDecordInit / SafeDecordDecode
+    (its own names; mmaction2's DecordInit / DecordDecode stay stock)."""
     root = str(tmp_path / 'v')
     ann, items = make_video_dataset(root, num_classes=2, per_class=1,
                                     num_frames=6, size=32)
@@ -247,12 +247,12 @@ def test_bad_mp4_video_dataset_error_and_skip(tmp_path, monkeypatch, kind):
 
 
 def test_undecodable_frames_of_an_opened_video(tmp_path):
-    """DecordDecode names the video when frame decoding fails."""
+    """SafeDecordDecode names the video when frame decoding fails."""
     path = str(tmp_path / 'a.mp4')
     write_video(path, 0, num_frames=6, size=32)
     from mmaction.registry import TRANSFORMS
-    init = TRANSFORMS.build(dict(type='DecordInit'))
-    dec = TRANSFORMS.build(dict(type='DecordDecode'))
+    init = TRANSFORMS.build(dict(type='SafeDecordInit'))
+    dec = TRANSFORMS.build(dict(type='SafeDecordDecode'))
     res = init(dict(filename=path, clip_id='00007'))
     res['frame_inds'] = np.array([0, 99])  # past the end
     with pytest.raises(CorruptMediaError) as exc:

@@ -51,8 +51,8 @@ def test_sigkill_during_save_then_resume_is_bit_identical(tmp_path, opts):
     crash_cfg = tmp_path / 'crash_cfg.py'
     crash_cfg.write_text(
         f'_base_ = [{R3D_CFG!r}]\n'
-        "custom_imports = dict(imports=['mmhdf', 'tests.helpers.crash_hook'],"
-        ' allow_failed_imports=False)\n'
+        "custom_imports = dict(imports=['mmhdf', 'mmhdf.compat.enable', "
+        "'tests.helpers.crash_hook'], allow_failed_imports=False)\n"
         "custom_hooks = [dict(type='KillDuringSaveHook', at_epoch=2)]\n")
     # the uninterrupted reference and the crashing run, side by side
     ref = _start(['tools/train.py', R3D_CFG, '--work-dir', full,

@@ -36,8 +36,8 @@ def test_second_training_on_same_work_dir_fails_naming_the_holder(tmp_path):
     pause_cfg = tmp_path / 'pause_cfg.py'
     pause_cfg.write_text(
         f'_base_ = [{R3D_CFG!r}]\n'
-        "custom_imports = dict(imports=['mmhdf', 'tests.helpers.pause_hook'],"
-        ' allow_failed_imports=False)\n'
+        "custom_imports = dict(imports=['mmhdf', 'mmhdf.compat.enable', "
+        "'tests.helpers.pause_hook'], allow_failed_imports=False)\n"
         "custom_hooks = [dict(type='PauseAtFirstIterHook', "
         f'ready={ready!r}, go={go!r})]\n')
     first = _train([str(pause_cfg), '--work-dir', work, '--cfg-options',

@@ -10,9 +10,9 @@ ann_file_val = 'data/videos/val.txt'
 ann_file_test = 'data/videos/test.txt'
 
 train_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(type='UniformSample', clip_len=16, num_clips=1),
-    dict(type='DecordDecode'),
+    dict(type='SafeDecordDecode'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='RandomResizedCrop', area_range=(0.5, 1.0)),
     dict(type='Resize', scale=(112, 112), keep_ratio=False),
@@ -23,9 +23,9 @@ train_pipeline = [
                     'filename'))
 ]
 val_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(type='UniformSample', clip_len=16, num_clips=1, test_mode=True),
-    dict(type='DecordDecode'),
+    dict(type='SafeDecordDecode'),
     dict(type='Resize', scale=(-1, 128)),
     dict(type='CenterCrop', crop_size=112),
     dict(type='FormatShape', input_format='NCTHW'),

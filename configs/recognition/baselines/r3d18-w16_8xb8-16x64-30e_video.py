@@ -9,9 +9,9 @@ model = dict(
     backbone=dict(base_channels=16), cls_head=dict(in_channels=128))
 
 train_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(type='UniformSample', clip_len=16, num_clips=1),
-    dict(type='DecordDecode'),
+    dict(type='SafeDecordDecode'),
     dict(type='Resize', scale=(-1, 72)),
     dict(type='RandomResizedCrop', area_range=(0.5, 1.0)),
     dict(type='Resize', scale=(64, 64), keep_ratio=False),
@@ -22,9 +22,9 @@ train_pipeline = [
                     'filename'))
 ]
 val_pipeline = [
-    dict(type='DecordInit'),
+    dict(type='SafeDecordInit'),
     dict(type='UniformSample', clip_len=16, num_clips=1, test_mode=True),
-    dict(type='DecordDecode'),
+    dict(type='SafeDecordDecode'),
     dict(type='Resize', scale=(-1, 72)),
     dict(type='CenterCrop', crop_size=64),
     dict(type='FormatShape', input_format='NCTHW'),

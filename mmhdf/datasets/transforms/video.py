@@ -11,11 +11,11 @@ mmaction2's ``DecordInit`` / ``DecordDecode`` plus
 * ``on_corrupt='skip'`` (training pipelines only): a logged, counted skip
   (see :mod:`mmhdf.datasets.bad_samples`).
 
-They are registered under their own names and also *replace* ``DecordInit``
-/ ``DecordDecode`` in mmaction2's transform registry when mmhdf is imported,
-so every existing config (``configs/_base_/datasets/video_list.py``, DFER
-datasets with ``source='video'``) gets the clear errors unchanged; valid
-videos are decoded exactly as before (same classes, same code path).
+They are registered under their own names only; mmaction2's ``DecordInit``
+/ ``DecordDecode`` stay untouched in its transform registry. mmhdf's video
+pipelines (``configs/_base_/datasets/video_list.py``, the video baseline
+recipe) name ``SafeDecordInit`` / ``SafeDecordDecode``; valid videos are
+decoded exactly as by mmaction2's classes (same code path).
 """
 import os.path as osp
 from typing import Dict, Optional
@@ -43,7 +43,6 @@ def _first_line(err: Exception) -> str:
 
 
 @TRANSFORMS.register_module('SafeDecordInit')
-@TRANSFORMS.register_module('DecordInit', force=True)
 class SafeDecordInit(DecordInit):
     """mmaction2's ``DecordInit`` with clear errors and ``on_corrupt``.
 
@@ -106,7 +105,6 @@ class SafeDecordInit(DecordInit):
 
 
 @TRANSFORMS.register_module('SafeDecordDecode')
-@TRANSFORMS.register_module('DecordDecode', force=True)
 class SafeDecordDecode(DecordDecode):
     """mmaction2's ``DecordDecode`` with clear errors and ``on_corrupt``.
 
