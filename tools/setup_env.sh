@@ -23,5 +23,14 @@ if ! "$PY" -c 'import torch' >/dev/null 2>&1; then
 fi
 echo "[mmhdf] installing mmhdf and its dependencies"
 "$PY" -m pip install -q -e "$REPO_ROOT[tests]"
+if ! "$PY" -c 'import mim' >/dev/null 2>&1; then
+  # openmim for `mim search/train/test mmhdf` (tests/tools/test_mim.py).
+  # Without its opendatalab dependency, which mim never imports and which
+  # would downgrade setuptools / packaging / rich in this environment.
+  echo "[mmhdf] installing openmim (without opendatalab)"
+  "$PY" -m pip install -q --no-deps 'openmim==0.3.9'
+  "$PY" -m pip install -q model-index click colorama tabulate requests \
+    pandas rich
+fi
 "$PY" -c 'import mmhdf, mmaction.models, torch; print("[mmhdf] ready: mmhdf", mmhdf.__version__, "torch", torch.__version__, "cuda" if torch.cuda.is_available() else "cpu")' 2>/dev/null
 export PATH="$VENV/bin:$PATH"

@@ -1,5 +1,5 @@
 # SynDFER-H, the embedded procedurally generated heterogeneous DFER benchmark
-# (mmhdf/syndfer, tools/data/syndfer), written in DFEW's on-disk layout and
+# (syndfer/, tools/data/syndfer), written in DFEW's on-disk layout and
 # read by the unchanged DFEWDataset. CPU size: 8 frames at 64x64, batch 16.
 # No random-resized crop: with expression cues of a few pixels at 64 px it
 # kept a from-scratch R3D-18 at the class prior for 6+ epochs (measured).
