@@ -353,7 +353,7 @@ def check_clip_len(cfg: Config, filename: str = '<config>',
     if num_frames is None:
         return
     for name in loaders:
-        for ds in _iter_datasets(_get(cfg.get(name), 'dataset')):
+        for ds in leaf_datasets(_get(cfg.get(name), 'dataset')):
             for i, t in enumerate(_get(ds, 'pipeline') or []):
                 clip_len = _get(t, 'clip_len')
                 if clip_len is None or clip_len == num_frames:

@@ -21,7 +21,7 @@ import pytest
 import setuptools
 import yaml
 
-from tests.helpers.videos import make_video_dataset
+from mmhdf.testing.videos import make_video_dataset
 
 pytest.importorskip('mim', reason='openmim is not installed (.[mim] extra)')
 
