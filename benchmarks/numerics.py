@@ -73,6 +73,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument('--data', default='data/syndfer_h')
     p.add_argument('--work-root', default='work_dirs/numerics')
     p.add_argument('--out', default='benchmarks/results/numerics')
+    p.add_argument('--report-only', action='store_true',
+                   help='train nothing: tabulate the finished runs and name '
+                   'the missing ones')
     return p.parse_args()
 
 
@@ -154,16 +157,32 @@ def ablation_record(recipe: str, perturbation: str, seed: int,
                 source=osp.relpath(path, ROOT))
 
 
+def record_path(out: str, recipe: str, perturbation: str, seed: int) -> str:
+    """Where a finished run's record is kept (committed with the results,
+    so the check resumes across sessions whose work dirs are gone)."""
+    return osp.join(out, 'runs', f'{recipe}_{perturbation}_seed{seed}.json')
+
+
 def run_one(recipe: str, perturbation: str, seed: int, data: str,
-            work_root: str) -> dict:
-    """Run (or reuse) one main job under one perturbation."""
+            work_root: str, out: Optional[str] = None,
+            train: bool = True) -> Optional[dict]:
+    """Run (or reuse) one main job under one perturbation.
+
+    Returns:
+        dict | None: The run's record; None when it has not run and
+        ``train`` is False.
+    """
     work = osp.join(work_root, recipe, perturbation, f'seed{seed}')
     done = osp.join(work, 'numerics_run.json')
-    if osp.isfile(done):
-        with open(done) as f:
-            return json.load(f)
+    kept = record_path(out, recipe, perturbation, seed) if out else None
+    for path in (kept, done):
+        if path and osp.isfile(path):
+            with open(path) as f:
+                rec = json.load(f)
+            _keep(rec, kept)
+            return rec
     reused = ablation_record(recipe, perturbation, seed)
-    if reused is not None:
+    if reused is not None or not train:
         return reused
     spec = RECIPES[recipe]
     cmd = [sys.executable, osp.join(ROOT, 'tools', 'main_job.py'),
@@ -181,15 +200,23 @@ def run_one(recipe: str, perturbation: str, seed: int, data: str,
                            f'(exit {proc.returncode}); see {work}/main_job.log')
     with open(osp.join(work, 'results.json')) as f:
         results = json.load(f)
-    out = dict(recipe=recipe, perturbation=perturbation, seed=seed,
+    rec = dict(recipe=recipe, perturbation=perturbation, seed=seed,
                env=PERTURBATIONS[perturbation],
                metrics=best_val_metrics(results),
                protocol=results['protocol'], seconds=time.time() - t0,
                training_seconds=results['seconds']['training'],
                source='tools/main_job.py')
     with open(done, 'w') as f:
-        json.dump(out, f, indent=2)
-    return out
+        json.dump(rec, f, indent=2)
+    _keep(rec, kept)
+    return rec
+
+
+def _keep(rec: dict, path: Optional[str]) -> None:
+    if path and not osp.isfile(path):
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        with open(path, 'w') as f:
+            json.dump(rec, f, indent=2)
 
 
 def spread(runs: List[dict]) -> Dict[str, dict]:
@@ -246,21 +273,28 @@ def main() -> None:
     from mmhdf.utils.report import write_report
     os.makedirs(args.out, exist_ok=True)
     runs: Dict[str, List[dict]] = {}
+    missing: List[str] = []
     for recipe in args.recipes:
         for seed in args.seeds:
             for pert in args.perturbations:
                 print(f'[numerics] {recipe} {pert} seed {seed}', flush=True)
-                runs.setdefault(recipe, []).append(
-                    run_one(recipe, pert, seed, args.data, args.work_root))
+                rec = run_one(recipe, pert, seed, args.data, args.work_root,
+                              args.out, train=not args.report_only)
+                if rec is None:
+                    missing.append(f'{recipe}/{pert}/seed{seed}')
+                else:
+                    runs.setdefault(recipe, []).append(rec)
     spreads = {recipe: spread(rs) for recipe, rs in runs.items()}
     protocol = (
         'SynDFER-H (benchmark seed 0), main-job recipe '
         f'{osp.basename(CONFIG)} (v1 = its mmhdf 0.1 form, *_v1.py), '
         'best-validation-UAR checkpoint; perturbations '
         f'{args.perturbations} (environment: {PERTURBATIONS}); training '
-        f'seeds {args.seeds}; machine {cpu_model()} ({os.cpu_count()} cores)')
+        f'seeds {args.seeds}; machine {cpu_model()} ({os.cpu_count()} cores)'
+        + (f'; NOT RUN YET: {", ".join(missing)}' if missing else ''))
     write_report(args.out, 'numerics', to_markdown(runs, spreads, protocol),
-                 dict(protocol=protocol, spreads=spreads, runs=runs))
+                 dict(protocol=protocol, spreads=spreads, runs=runs,
+                      missing=missing))
 
 
 if __name__ == '__main__':

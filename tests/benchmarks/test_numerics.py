@@ -84,3 +84,30 @@ def test_ablation_record_stands_in_for_the_native_path_only(numerics,
         is None
     assert numerics.ablation_record('v1', 'native-2t', 4, str(tmp_path)) \
         is None
+
+
+def test_report_only_trains_nothing_and_keeps_records(numerics, tmp_path,
+                                                      monkeypatch):
+    import json
+
+    def no_training(*a, **k):
+        raise AssertionError('must not train')
+
+    monkeypatch.setattr(numerics.subprocess, 'run', no_training)
+    monkeypatch.setattr(numerics, 'ablation_record', lambda *a: None)
+    work, out = str(tmp_path / 'work'), str(tmp_path / 'out')
+    assert numerics.run_one('v1', 'avx2-2t', 0, 'd', work, out,
+                            train=False) is None
+    # a run finished in this session's work dir is kept under out/runs ...
+    done = tmp_path / 'work' / 'v1' / 'avx2-2t' / 'seed0'
+    done.mkdir(parents=True)
+    rec = _run('avx2-2t', 0, 27.88)
+    (done / 'numerics_run.json').write_text(json.dumps(rec))
+    assert numerics.run_one('v1', 'avx2-2t', 0, 'd', work, out,
+                            train=False) == rec
+    kept = numerics.record_path(out, 'v1', 'avx2-2t', 0)
+    assert json.load(open(kept)) == rec
+    # ... and found there once the work dir is gone
+    (done / 'numerics_run.json').unlink()
+    assert numerics.run_one('v1', 'avx2-2t', 0, 'd', work, out,
+                            train=False) == rec
