@@ -6,33 +6,14 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from mmaction.structures import ActionDataSample
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
-from torch.utils.data import Dataset
 
 from mmhdf.engine.hooks import DAM_STATS, DAMStatsHook
 from mmhdf.models.dam import DAM
+from tests.helpers.tiny_videos import TinyVideos
 
 NAMES = [f'backbone.dams.dam{i}' for i in (1, 2, 3, 4)]
-
-
-class TinyVideos(Dataset):
-    """8 random 8x32x32 clips, 3 classes, in memory."""
-
-    def __init__(self, n: int = 8):
-        gen = torch.Generator().manual_seed(0)
-        self.clips = torch.randint(
-            0, 256, (n, 1, 3, 8, 32, 32), generator=gen).float()
-        self.labels = [i % 3 for i in range(n)]
-
-    def __len__(self):
-        return len(self.labels)
-
-    def __getitem__(self, i):
-        return dict(
-            inputs=self.clips[i],
-            data_samples=ActionDataSample().set_gt_label(self.labels[i]))
 
 
 class Probe(Hook):

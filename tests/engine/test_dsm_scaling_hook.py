@@ -7,29 +7,10 @@ import pytest
 import torch
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
-from torch.utils.data import Dataset
 
-from mmaction.structures import ActionDataSample
 from mmhdf.engine.hooks import DSMScalingHook
 from mmhdf.models.losses import grad_scaled_weights
-
-
-class TinyVideos(Dataset):
-    """8 random 8x32x32 clips, 3 classes, in memory."""
-
-    def __init__(self, n: int = 8):
-        gen = torch.Generator().manual_seed(0)
-        self.clips = torch.randint(
-            0, 256, (n, 1, 3, 8, 32, 32), generator=gen).float()
-        self.labels = [i % 3 for i in range(n)]
-
-    def __len__(self):
-        return len(self.labels)
-
-    def __getitem__(self, i):
-        return dict(inputs=self.clips[i],
-                    data_samples=ActionDataSample().set_gt_label(
-                        self.labels[i]))
+from tests.helpers.tiny_videos import TinyVideos
 
 
 class Probe(Hook):
