@@ -58,7 +58,6 @@ def child(args: argparse.Namespace) -> Dict:
     import torch
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
-    from mmengine.structures import LabelData  # noqa: F401
 
     import mmhdf  # noqa: F401
     from mmaction.registry import MODELS

@@ -19,17 +19,9 @@ from .checkpoint import register_safe_loader
 from .dist_cpu import patch_cpu_distributed
 
 
-def _checkpoint() -> None:
-    register_safe_loader()
-
-
-def _dist_cpu() -> None:
-    patch_cpu_distributed()
-
-
 _INSTALLERS: Dict[str, Callable[[], None]] = {
-    'checkpoint': _checkpoint,
-    'dist_cpu': _dist_cpu,
+    'checkpoint': register_safe_loader,
+    'dist_cpu': patch_cpu_distributed,
 }
 #: Every piece :func:`apply` knows, in the order it installs them.
 PIECES: Tuple[str, ...] = tuple(_INSTALLERS)
