@@ -63,6 +63,8 @@ RECIPES: Dict[str, Dict] = {
     'nosam': dict(config=('configs/ablation/'
                           'r3d18-w16-dam4_dsm_1xb16-8x64-6e_syndfer-h-cpu.py'),
                   options=[]),
+    # the same, 10 epochs: about the compute of the main job's 6 SAM epochs
+    'nosam-10e': dict(config=f'{CANDIDATES}/nosam_10e.py', options=[]),
 }
 PERTURBATIONS: Dict[str, Dict[str, str]] = {
     'native-2t': dict(OMP_NUM_THREADS='2'),
