@@ -65,6 +65,10 @@ RECIPES: Dict[str, Dict] = {
                   options=[]),
     # the same, 10 epochs: about the compute of the main job's 6 SAM epochs
     'nosam-10e': dict(config=f'{CANDIDATES}/nosam_10e.py', options=[]),
+    # half the peak lr (1e-3), with SAM (HDF) and without (DAM+DSM)
+    'lr1e-3': dict(config=f'{CANDIDATES}/lr1e-3.py', options=[]),
+    'nosam-lr1e-3': dict(config=f'{CANDIDATES}/nosam_lr1e-3.py',
+                         options=[]),
 }
 PERTURBATIONS: Dict[str, Dict[str, str]] = {
     'native-2t': dict(OMP_NUM_THREADS='2'),
