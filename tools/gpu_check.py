@@ -38,7 +38,7 @@ import resource
 import subprocess
 import sys
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, List, Optional
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -460,7 +460,19 @@ def main(argv: Optional[List[str]] = None) -> int:
         with open(args.reference_only, 'w') as f:
             json.dump(losses, f)
         return 0
-    report = run_check(args)
+    try:
+        report = run_check(args)
+    except Exception as err:  # a failed check still leaves its JSON
+        path = args.json or osp.join(osp.abspath(args.work_dir),
+                                     'gpu_check.json')
+        os.makedirs(osp.dirname(path), exist_ok=True)
+        with open(path, 'w') as f:
+            json.dump(dict(ok=False, device=args.device,
+                           error=f'{type(err).__name__}: {err}'), f,
+                      indent=1)
+        print(f'gpu_check: FAIL: {type(err).__name__}: {err} (json: {path})',
+              file=sys.stderr)
+        raise
     print(summary(report))
     return 0 if report['ok'] else 1
 

@@ -424,8 +424,8 @@ def slurm_script(args: argparse.Namespace, argv: Sequence[str]) -> str:
     for fold in args.folds:
         task = 0 if fold is None else fold
         fold_arg = '' if fold is None else f' --folds {fold}'
-        lines.append(f'  {task}) # {"split" if fold is None else "fold " + str(fold)}'
-                     f' -> {fold_dir(args, fold)}')
+        label = 'split' if fold is None else f'fold {fold}'
+        lines.append(f'  {task}) # {label} -> {fold_dir(args, fold)}')
         lines.append(f'     {base}{fold_arg} --launcher slurm '
                      f'--gpus {args.gpus} --no-aggregate ;;')
     lines += ['  *) echo "no fold for task $SLURM_ARRAY_TASK_ID" >&2; '
