@@ -1,5 +1,6 @@
 """tools/run_folds.py: two folds of a fake DFEW trained and tested with a
 tiny HDF recipe, resume per fold, the aggregate by hand, the slurm array."""
+import glob
 import json
 import os
 import os.path as osp
@@ -8,6 +9,7 @@ import shutil
 
 import numpy as np
 import pytest
+import torch
 
 from mmhdf.testing.fake_dfer import DFEW_CLIPS, make_dfew, write_dfew_csv
 from tests.helpers.scripts import ROOT, load_script
@@ -65,9 +67,10 @@ def _commands(out):
 def test_folds_run_resume_and_aggregate(dfew, tmp_path, capsys):
     data, cfg = dfew
     work = tmp_path / 'runs'
+    # --amp: the HDF recipe through tools/train.py --amp (bf16 on CPU)
     argv = [cfg, '--dataset', 'dfew', '--data-root', data, '--folds', '1',
-            '2', '--work-root', str(work), '--seed', '0', '--cfg-options',
-            'train_cfg.max_epochs=1']
+            '2', '--work-root', str(work), '--seed', '0', '--amp',
+            '--cfg-options', 'train_cfg.max_epochs=1']
     tool = _tool()
     assert tool.main(argv) == 0
     cmds = _commands(capsys.readouterr().out)
@@ -78,7 +81,7 @@ def test_folds_run_resume_and_aggregate(dfew, tmp_path, capsys):
         for loader in ('train', 'val', 'test'):
             assert f'{loader}_dataloader.dataset.fold={k}' in train
             assert f'{loader}_dataloader.dataset.data_root={data}' in train
-        assert 'train_cfg.max_epochs=1' in train
+        assert 'train_cfg.max_epochs=1' in train and '--amp' in train
         assert 'tools/test.py' in test and f'fold{k}/best_dfer_UAR' in test
     results = {}
     for k in (1, 2):
@@ -95,6 +98,11 @@ def test_folds_run_resume_and_aggregate(dfew, tmp_path, capsys):
                            'test_confusion_matrix.json').read_text())
         assert last['metrics'] == best['metrics']
         results[k] = best['metrics']
+    # the AMP wrapper trained and saved its scaler (weights-only loadable)
+    ckpt = torch.load(str(work / 'fold1' / 'epoch_1.pth'), weights_only=True)
+    assert ckpt['optimizer']['loss_scaler']['scale'] > 0
+    log = open(glob.glob(str(work / 'fold1' / '*' / '*.log'))[0]).read()
+    assert "type='AmpSAMOptimWrapper'" in log
     # the aggregate, by hand: mean and sample std of WAR and UAR
     table = (work / 'folds.md').read_text()
     assert table.startswith('**Protocol:** DFEW, 2 fold(s) (1, 2)')
