@@ -41,6 +41,14 @@ class InfGrad(torch.autograd.Function):
         return torch.full_like(grad, float('inf'))
 
 
+class HugeGrad(InfGrad):
+    """Finite gradients whose global norm overflows fp32 (1e30 each)."""
+
+    @staticmethod
+    def backward(ctx, grad):
+        return torch.full_like(grad, 1e30)
+
+
 class TinyConvNet(BaseModel):
     """Conv3d + BN + linear head: the layer types of the HDF recipe."""
 
@@ -53,6 +61,7 @@ class TinyConvNet(BaseModel):
         self.dtypes = []  # autocast dtype of the conv output, per forward
         #: forward calls whose loss is multiplied by inf (1-based)
         self.poison = set(poison or ())
+        self.huge = False  # HugeGrad instead of InfGrad
         self.calls = 0
 
     def forward(self, inputs, labels=None, mode='tensor'):
@@ -61,7 +70,8 @@ class TinyConvNet(BaseModel):
         self.dtypes.append(feat.dtype)
         feat = torch.relu(self.bn(feat)).mean(dim=(2, 3, 4))
         if self.calls in self.poison:
-            feat = InfGrad.apply(feat)  # finite forward, inf backward
+            # finite forward, overflowing backward
+            feat = (HugeGrad if self.huge else InfGrad).apply(feat)
         out = self.fc(feat)
         if mode == 'loss':
             return dict(loss_ce=F.cross_entropy(out.float(), labels))
@@ -124,9 +134,9 @@ def test_bf16_default_dtype_on_cpu_and_bad_arguments():
         AmpSAMOptimWrapper(adamw(model.parameters()), accumulative_counts=2)
 
 
-def _fp16(model, init_scale=1024.0):
+def _fp16(model, init_scale=1024.0, dtype='float16'):
     return AmpSAMOptimWrapper(
-        adamw(model.parameters()), rho=0.05, dtype='float16',
+        adamw(model.parameters()), rho=0.05, dtype=dtype,
         loss_scale=dict(init_scale=init_scale, growth_interval=1))
 
 
@@ -151,10 +161,15 @@ def test_fp16_scaler_without_overflow_equals_fp32_sam_on_unscaled_grads():
     assert amp.message_hub.get_scalar('train/loss_scale').current() == 2048.
 
 
-@pytest.mark.parametrize('poisoned_pass', [1, 2])
-def test_fp16_overflow_in_either_pass_skips_the_step(poisoned_pass):
+@pytest.mark.parametrize('poisoned_pass,huge', [(1, False), (2, False),
+                                                (1, True)])
+def test_fp16_overflow_in_either_pass_skips_the_step(poisoned_pass, huge):
+    """Inf gradients in pass 1 or pass 2, or finite pass-1 gradients whose
+    norm overflows (g = inf; bf16 autocast: fp16 cannot hold them): step
+    skipped, scale halved."""
     model = TinyConvNet(poison={poisoned_pass})
-    wrapper = _fp16(model)
+    model.huge = huge
+    wrapper = _fp16(model, dtype='bfloat16' if huge else 'float16')
     before = copy.deepcopy(model.state_dict())
     log = model.train_step(batch(0), wrapper)
     assert wrapper.last_step_skipped == poisoned_pass

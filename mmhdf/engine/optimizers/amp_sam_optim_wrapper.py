@@ -195,8 +195,9 @@ class AmpSAMOptimWrapper(SAMOptimWrapper):
     def skip_update(self) -> None:
         """First-pass overflow: no step; the scaler backs off.
 
-        The scaler's own inf check must see the overflow: one gradient
-        element is set to NaN (the gradients are discarded anyway), so
+        The scaler's own inf check must see the overflow (also when only
+        the norm overflowed): one gradient is set to NaN (the gradients are
+        discarded anyway), so
         ``GradScaler.step`` skips ``optimizer.step`` and ``update`` lowers
         the scale and resets its growth count, exactly as for an overflow
         in the second pass.
@@ -206,7 +207,7 @@ class AmpSAMOptimWrapper(SAMOptimWrapper):
             return
         params = params_with_grad(self.optimizer)
         if params:
-            params[0].grad.view(-1)[0] = float('nan')
+            params[0].grad.fill_(float('nan'))
         scaler.unscale_(self.optimizer)
         scaler.step(self.optimizer)
         scaler.update(self._scale_update_param)
