@@ -8,7 +8,9 @@ config this tool runs. Extra flags:
 ``--trust-checkpoint`` opts in to full unpickling of the ``--resume`` /
 ``load_from`` file (legacy checkpoints only; mmhdf checkpoints never need it);
 ``--allow-partial`` lets ``load_from`` load a checkpoint whose parameter names
-or shapes do not all match the model (refused otherwise).
+or shapes do not all match the model (refused otherwise). ``--amp`` also works
+with SAM (``SAMOptimWrapper`` -> ``AmpSAMOptimWrapper``, see
+:func:`mmhdf.engine.optimizers.amp_config.amp_optim_wrapper`).
 
 Refusals (unsafe, truncated or mismatching checkpoint, work dir in use) end
 the run with ``error: <Kind>: <message>`` and exit status 1.
@@ -27,6 +29,7 @@ from mmengine.runner import Runner  # noqa: E402
 from mmhdf.compat import apply as apply_compat  # noqa: E402
 from mmhdf.compat import trust_checkpoint  # noqa: E402
 from mmhdf.compat.dist_cpu import finish_distributed  # noqa: E402
+from mmhdf.engine.optimizers.amp_config import amp_optim_wrapper  # noqa: E402
 from mmhdf.utils.cfg_option_types import check_cfg_options  # noqa: E402
 from mmhdf.utils.config_checks import check_config  # noqa: E402
 from mmhdf.utils.run_errors import REFUSALS, set_allow_partial  # noqa: E402
@@ -47,7 +50,9 @@ def parse_args() -> argparse.Namespace:
         'automatically, or from a given checkpoint path')
     parser.add_argument(
         '--amp', action='store_true',
-        help='enable automatic-mixed-precision training (GPU only)')
+        help='automatic mixed precision: SAMOptimWrapper (HDF recipes) -> '
+        'AmpSAMOptimWrapper (fp16 + loss scaler on CUDA, bf16 on CPU), '
+        'OptimWrapper / GradNormOptimWrapper -> AmpOptimWrapper (CUDA only)')
     parser.add_argument(
         '--no-validate', action='store_true',
         help='do not evaluate checkpoints during training')
@@ -103,13 +108,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if args.amp:
-        wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
-        if wrapper in ('OptimWrapper', 'AmpOptimWrapper'):
-            cfg.optim_wrapper.type = 'AmpOptimWrapper'
-            cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-        else:
-            raise ValueError(
-                f'--amp is not supported with optim_wrapper type {wrapper!r}')
+        amp_optim_wrapper(cfg.optim_wrapper, args.config)
     if args.resume == 'auto':
         cfg.resume = True
         cfg.load_from = None

@@ -1,7 +1,8 @@
 # Copyright (c) mmhdf contributors. All rights reserved.
 """Sharpness-Aware Minimisation as an mmengine optimizer wrapper."""
-from contextlib import contextmanager
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from contextlib import contextmanager, nullcontext
+from typing import (Any, Callable, ContextManager, Dict, Iterator, List,
+                    Optional, Tuple)
 
 import torch
 import torch.nn as nn
@@ -166,19 +167,44 @@ class SAMOptimWrapper(OptimWrapper):
                 'or pass closure=')
         self.backward(self.scale_loss(loss))
         old = self.first_step()
+        if old is None:  # non-finite first pass (AmpSAMOptimWrapper only)
+            self.skip_update()
+            self.zero_grad(**zero_kwargs)
+            return
         self.zero_grad()
         with self._bn_frozen(bn_model):
-            closure().backward()
+            with self.second_pass_context():
+                second_loss = closure()
+            self.second_backward(second_loss)
         self.second_step(old, **step_kwargs)
         self.zero_grad(**zero_kwargs)
 
+    # ------------------------------------------------------------------
+    # extension points (AmpSAMOptimWrapper overrides them)
+    def second_pass_context(self) -> ContextManager:
+        """Context of the second forward (none here; autocast with AMP)."""
+        return nullcontext()
+
+    def second_backward(self, loss: Tensor) -> None:
+        """Back-propagate the loss at ``w + e``.
+
+        Args:
+            loss (Tensor): The second-pass loss (graph attached).
+        """
+        loss.backward()
+
+    def skip_update(self) -> None:
+        """Called instead of the second pass and the step when
+        :meth:`first_step` returns None (never here)."""
+
     @torch.no_grad()
-    def first_step(self) -> List[Tuple[Tensor, Tensor]]:
+    def first_step(self) -> Optional[List[Tuple[Tensor, Tensor]]]:
         """Record ``g`` and move the weights to ``w + ρ ∇/(g + 1e-12)``.
 
         Returns:
-            list[tuple[Tensor, Tensor]]: ``(param, original value)`` pairs
-            for :meth:`second_step`.
+            list[tuple[Tensor, Tensor]] | None: ``(param, original value)``
+            pairs for :meth:`second_step`; None (only in
+            :class:`AmpSAMOptimWrapper`, on an overflow) skips the update.
         """
         params = params_with_grad(self.optimizer)
         if not params:
@@ -187,6 +213,20 @@ class SAMOptimWrapper(OptimWrapper):
         grad_norm = torch.nn.utils.get_total_norm(
             [p.grad for p in params], norm_type=2.0).detach()
         self.last_grad_norm = grad_norm
+        return self.perturb(params, grad_norm)
+
+    @torch.no_grad()
+    def perturb(self, params: List[Tensor],
+                grad_norm: Tensor) -> List[Tuple[Tensor, Tensor]]:
+        """Move ``params`` to ``w + ρ ∇/(g + 1e-12)``.
+
+        Args:
+            params (list[Tensor]): Parameters holding a gradient.
+            grad_norm (Tensor): ``g``, the global norm of their gradients.
+
+        Returns:
+            list[tuple[Tensor, Tensor]]: ``(param, original value)`` pairs.
+        """
         scale = self.rho / (grad_norm + 1e-12)
         old = []
         for p in params:

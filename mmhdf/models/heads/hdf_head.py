@@ -10,6 +10,19 @@ from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, SampleList
 
 
+def _full_precision(x: Tensor) -> Tensor:
+    """``x`` in fp32 if it is fp16 / bf16 (mixed precision), else as is."""
+    if x.dtype in (torch.float16, torch.bfloat16):
+        return x.float()
+    return x
+
+
+def _no_autocast(x: Tensor):
+    """A context disabling autocast on ``x``'s device (a no-op outside
+    mixed precision): the losses are computed in full precision."""
+    return torch.autocast(device_type=x.device.type, enabled=False)
+
+
 class DSMHeadMixin:
     """CE + DSM loss logic shared by :class:`HDFHead` and :class:`HDFX3DHead`.
 
@@ -24,7 +37,9 @@ class DSMHeadMixin:
        unweighted, detached diagnostics ``dsm_con`` / ``dsm_ib`` (no "loss"
        in their names, so mmengine logs them without summing them).
 
-    The training loss is therefore ``loss_ce + loss_dsm``. ``lambda_ce`` and
+    The training loss is therefore ``loss_ce + loss_dsm``. Under mixed
+    precision (autocast) both losses are computed in fp32, from the logits
+    and the DSM feature cast up. ``lambda_ce`` and
     ``lambda_sc`` are plain floats, changed between iterations by
     :class:`DSMScalingHook` through :meth:`set_loss_weights`. The hook may
     also install a gradient probe (:meth:`set_grad_probe`), called with the
@@ -88,7 +103,16 @@ class DSMHeadMixin:
             if ``loss_dsm`` is set, ``loss_dsm``, ``dsm_con``, ``dsm_ib``.
         """
         cls_input, dsm_feat = self.embed(feats)
-        cls_scores = self.classify(cls_input)
+        # losses in fp32 under mixed precision (autocast leaves half-precision
+        # logits / features; mmaction2's top-k accuracy cannot read bf16)
+        cls_scores = _full_precision(self.classify(cls_input))
+        dsm_feat = _full_precision(dsm_feat)
+        with _no_autocast(dsm_feat):
+            return self._losses(cls_scores, dsm_feat, data_samples)
+
+    def _losses(self, cls_scores: Tensor, dsm_feat: Tensor,
+                data_samples: SampleList) -> Dict[str, Tensor]:
+        """The loss dict of :meth:`loss` from logits and DSM features."""
         ce_losses = self.loss_by_feat(cls_scores, data_samples)
         losses = dict()
         for key, value in ce_losses.items():
