@@ -25,10 +25,14 @@ WAR / UAR per recipe.
     python benchmarks/numerics.py --recipes v2 --perturbations native-2t avx2-2t
 
 ``v1`` is the recipe as released in mmhdf 0.1 (paper DAM fusion, the
-weighted ``g`` of DSM scaling, β = 0.1:
+weighted ``g`` of DSM scaling, β = 0.1, SAM, lr 2e-3:
 ``configs/recognition/hdf/hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu-v1.py``); ``v2`` is
-the main-job recipe of mmhdf 0.2 before this check; the other keys are the
-candidate recipes of ``benchmarks/configs/numerics/``.
+mmhdf 0.2's (gain-free DAM fusion, deweighted ``g``, SAM, lr 2e-3:
+``...-cpu-v2.py``); ``v3`` is today's main-job recipe, chosen with this
+check (DAM + DSM, AdamW at lr 1e-3, no SAM:
+``configs/recognition/hdf/hdf_r3d18-w16-dam4_1xb16-8x64-6e_syndfer-h-cpu.py``); the other keys are
+the candidate recipes of ``benchmarks/configs/numerics/`` and the
+baseline.
 
 A run is labelled ``<machine>-<perturbation>`` (``epyc-avx2-2t``,
 ``xeon-native-2t``): the machine it ran on (:func:`machine_slug`) is part
@@ -52,23 +56,28 @@ import numpy as np
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIG = ('configs/recognition/hdf/'
-          'hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py')
+          'hdf_r3d18-w16-dam4_1xb16-8x64-6e_syndfer-h-cpu.py')
+SAM_CONFIG = ('configs/recognition/hdf/'
+              'hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py')
 
 CANDIDATES = 'benchmarks/configs/numerics'
 RECIPES: Dict[str, Dict] = {
-    'v1': dict(config=CONFIG.replace('-cpu.py', '-cpu-v1.py'), options=[]),
-    'v2': dict(config=CONFIG, options=[]),
+    # mmhdf 0.1 and 0.2's main-job recipes (HDF with SAM, lr 2e-3)
+    'v1': dict(config=SAM_CONFIG.replace('-cpu.py', '-cpu-v1.py'),
+               options=[]),
+    'v2': dict(config=SAM_CONFIG.replace('-cpu.py', '-cpu-v2.py'),
+               options=[]),
+    # mmhdf 0.3's main-job recipe: DAM + DSM, AdamW lr 1e-3, no SAM
+    'v3': dict(config=CONFIG, options=[]),
+    # candidates measured on the way (benchmarks/configs/numerics/*.py)
     'ema': dict(config=f'{CANDIDATES}/ema.py', options=[]),
-    # HDF's two modules without SAM: the ablation's "+DAM+DSM" variant
-    'nosam': dict(config=('configs/ablation/'
-                          'r3d18-w16-dam4_dsm_1xb16-8x64-6e_syndfer-h-cpu.py'),
-                  options=[]),
-    # the same, 10 epochs: about the compute of the main job's 6 SAM epochs
+    'nosam': dict(config=f'{CANDIDATES}/nosam.py', options=[]),
     'nosam-10e': dict(config=f'{CANDIDATES}/nosam_10e.py', options=[]),
-    # half the peak lr (1e-3), with SAM (HDF) and without (DAM+DSM)
     'lr1e-3': dict(config=f'{CANDIDATES}/lr1e-3.py', options=[]),
-    'nosam-lr1e-3': dict(config=f'{CANDIDATES}/nosam_lr1e-3.py',
-                         options=[]),
+    # the ablation's baseline (CE, AdamW) at the same schedule as v3
+    'baseline': dict(config=('configs/recognition/baselines/'
+                             'r3d18-w16_1xb16-8x64-6e_syndfer-h-cpu.py'),
+                     options=[]),
 }
 PERTURBATIONS: Dict[str, Dict[str, str]] = {
     'native-2t': dict(OMP_NUM_THREADS='2'),
@@ -88,7 +97,7 @@ VAL_METRICS = ['best val UAR', 'last val UAR']
 def parse_args() -> argparse.Namespace:
     """Parse the command line."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--recipes', nargs='+', default=['v1', 'v2'],
+    p.add_argument('--recipes', nargs='+', default=['v1', 'v2', 'v3'],
                    choices=list(RECIPES))
     p.add_argument('--perturbations', nargs='+', default=list(PERTURBATIONS),
                    choices=list(PERTURBATIONS))
@@ -195,8 +204,10 @@ ABLATION_DIR = osp.join(ROOT, 'benchmarks', 'results', 'ablation')
 # The ablation ran on the AMD EPYC machine of mmhdf 0.1 / 0.2.
 # (kind, ablation variant): 'runs' = ablation v2's runs/<variant>_seed<k>.json,
 # 'v1' = ablation v1's table.
-ABLATION_REUSE = {('v2', 'epyc-native-2t'): ('runs', 'hdf'),
-                  ('nosam', 'epyc-native-2t'): ('runs', 'dam_dsm'),
+# The ablation's v2 records (lr 2e-3) are kept under v2/runs since mmhdf
+# 0.3 changed the schedule.
+ABLATION_REUSE = {('v2', 'epyc-native-2t'): ('v2/runs', 'hdf'),
+                  ('nosam', 'epyc-native-2t'): ('v2/runs', 'dam_dsm'),
                   ('v1', 'epyc-native-2t'): ('v1', 'hdf')}
 
 
@@ -208,10 +219,10 @@ def ablation_record(recipe: str, label: str, seed: int,
         recipe (str): A key of :data:`RECIPES`.
         label (str): A run label (:func:`run_label`).
         seed (int): Training seed.
-        ablation_dir (str): The ablation's result folder: v2 records are
-            ``runs/<variant>_seed<k>.json`` (``hdf`` for recipe v2,
-            ``dam_dsm`` for nosam), v1's are the ``runs['hdf']`` list of
-            ``v1/ablation.json``.
+        ablation_dir (str): The ablation's result folder: ablation v2's
+            records are ``v2/runs/<variant>_seed<k>.json`` (``hdf`` for
+            recipe v2, ``dam_dsm`` for nosam), v1's are the
+            ``runs['hdf']`` list of ``v1/ablation.json``.
 
     Returns:
         dict | None: A record shaped like :func:`run_one`'s, with
@@ -219,8 +230,8 @@ def ablation_record(recipe: str, label: str, seed: int,
     """
     kind, variant = ABLATION_REUSE.get((recipe, label), (None, None))
     rec = None
-    if kind == 'runs':
-        path = osp.join(ablation_dir, 'runs', f'{variant}_seed{seed}.json')
+    if kind in ('runs', 'v2/runs'):
+        path = osp.join(ablation_dir, kind, f'{variant}_seed{seed}.json')
         if osp.isfile(path):
             with open(path) as f:
                 rec = json.load(f)
@@ -433,7 +444,7 @@ def main() -> None:
         # every record of the recipe, from this and other machines
         recs = kept_records(args.out, recipe, args.seeds)
         for seed in args.seeds:
-            for label in ('epyc-native-2t',):
+            for label in {lb for r, lb in ABLATION_REUSE if r == recipe}:
                 if not any(r['seed'] == seed and r['perturbation'] == label
                            for r in recs):
                     rec = ablation_record(recipe, label, seed)
@@ -447,9 +458,10 @@ def main() -> None:
     machines = sorted({r.get('machine', 'AMD EPYC') for rs in runs.values()
                        for r in rs})
     protocol = (
-        'SynDFER-H (benchmark seed 0), main-job recipe '
-        f'{osp.basename(CONFIG)} (v1 = its mmhdf 0.1 form, *_v1.py; '
-        f'candidates: {CANDIDATES}/<name>.py), best-validation-UAR '
+        'SynDFER-H (benchmark seed 0), main-job recipe v3 = '
+        f'{osp.basename(CONFIG)} (v1 / v2 = mmhdf 0.1 / 0.2\'s, '
+        f'{osp.basename(SAM_CONFIG)[:-3]}-v1 / -v2.py; candidates: '
+        f'{CANDIDATES}/<name>.py), best-validation-UAR '
         f'checkpoint; runs <machine>-<perturbation>: {labels} (environment '
         f'of each perturbation: {PERTURBATIONS}); machines {machines} (2 '
         f'cores each); training seeds {args.seeds}'

@@ -33,7 +33,7 @@ from syndfer import generate_benchmark  # noqa: E402
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 DEFAULT_CONFIG = ('configs/recognition/hdf/'
-                  'hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py')
+                  'hdf_r3d18-w16-dam4_1xb16-8x64-6e_syndfer-h-cpu.py')
 
 
 def parse_args() -> argparse.Namespace:
@@ -73,9 +73,11 @@ def spread_lines(config: str) -> list:
         return []
     found = [line for line in (
         numerics_spread(osp.join(ROOT, 'benchmarks/results/numerics/'
-                                 'numerics.json')),
+                                 'numerics.json'), recipe='v3'),
+        # the main job's recipe is the ablation's "+DAM+DSM" variant
         ablation_spread(osp.join(ROOT, 'benchmarks/results/ablation/'
-                                 'ablation.json'))) if line]
+                                 'ablation.json'), variant='dam_dsm'))
+        if line]
     if not found:
         return []
     return ['', 'This is one run (one seed, one machine). Measured for the '

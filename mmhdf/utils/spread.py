@@ -54,12 +54,12 @@ def ablation_spread(path: str, variant: str = 'hdf') -> Optional[str]:
             f'ablation, best-val checkpoint): ' + '; '.join(parts))
 
 
-def numerics_spread(path: str, recipe: str = 'v2') -> Optional[str]:
+def numerics_spread(path: str, recipe: str = 'v3') -> Optional[str]:
     """Spread over seeds and machine perturbations from the numerics check.
 
     Args:
         path (str): ``benchmarks/results/numerics/numerics.json``.
-        recipe (str): Its recipe key. Defaults to ``'v2'`` (today's).
+        recipe (str): Its recipe key. Defaults to ``'v3'`` (today's).
 
     Returns:
         str | None: One line, or None when not measured.

@@ -64,8 +64,8 @@ def test_ablation_record_stands_in_for_the_native_path_only(numerics,
                  UAR=47.)]
     rec = dict(variant='hdf', seed=3, rows=rows,
                seconds=dict(training=260.0, total=271.0))
-    (tmp_path / 'runs').mkdir()
-    (tmp_path / 'runs' / 'hdf_seed3.json').write_text(json.dumps(rec))
+    (tmp_path / 'v2' / 'runs').mkdir(parents=True)
+    (tmp_path / 'v2' / 'runs' / 'hdf_seed3.json').write_text(json.dumps(rec))
     got = numerics.ablation_record('v2', 'epyc-native-2t', 3,
                                   str(tmp_path))
     assert got['metrics'] == {'in-domain WAR': 80., 'in-domain UAR': 64.,
@@ -82,7 +82,7 @@ def test_ablation_record_stands_in_for_the_native_path_only(numerics,
     assert got['metrics']['shifted UAR'] == 37.
     # other paths and missing seeds are trained, not reused
     # the nosam recipe is the ablation's +DAM+DSM variant
-    (tmp_path / 'runs' / 'dam_dsm_seed3.json').write_text(json.dumps(
+    (tmp_path / 'v2' / 'runs' / 'dam_dsm_seed3.json').write_text(json.dumps(
         dict(rec, variant='dam_dsm', rows=[dict(r, UAR=r['UAR'] + 1)
                                            for r in rows])))
     got = numerics.ablation_record('nosam', 'epyc-native-2t', 3,

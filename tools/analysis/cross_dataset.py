@@ -13,7 +13,7 @@ used.  Prints WAR / UAR with the protocol line and writes
 Example::
 
     python tools/analysis/cross_dataset.py \
-        configs/recognition/hdf/hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py CKPT \
+        configs/recognition/hdf/hdf_r3d18-w16-dam4_1xb16-8x64-6e_syndfer-h-cpu.py CKPT \
         --target-dataset MAFWDataset --target-root data/MAFW --fold 1
 """
 import argparse

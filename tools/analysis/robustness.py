@@ -11,7 +11,7 @@ See ``docs/robustness.md``.
 Example::
 
     python tools/analysis/robustness.py \
-        configs/recognition/hdf/hdf_r3d18-w16-dam4_sam_1xb16-8x64-6e_syndfer-h-cpu.py \
+        configs/recognition/hdf/hdf_r3d18-w16-dam4_1xb16-8x64-6e_syndfer-h-cpu.py \
         work_dirs/hdf_syndfer/best_dfer_UAR_epoch_4.pth \
         --corruptions all --severities 1-5 --out work_dirs/robustness/hdf
 """
