@@ -75,11 +75,15 @@ def _load_mediapipe():
 
 
 def nms(boxes: np.ndarray, iou_thr: float = 0.3) -> np.ndarray:
-    """Greedy non-maximum suppression.
+    """Greedy non-maximum suppression for detections merged from tiles.
+
+    A box is dropped when it overlaps a better-scoring kept box by more than
+    ``iou_thr`` or when its centre lies inside that box (the same face seen
+    at another scale in another tile).
 
     Args:
         boxes (np.ndarray): (N, >=5) rows ``x1 y1 x2 y2 score ...``.
-        iou_thr (float): Boxes overlapping a kept one by more are dropped.
+        iou_thr (float): IoU above which a box is dropped.
 
     Returns:
         np.ndarray: Indices of the kept rows, best score first.
@@ -92,7 +96,10 @@ def nms(boxes: np.ndarray, iou_thr: float = 0.3) -> np.ndarray:
         keep.append(i)
         if len(order):
             iou = box_iou(boxes[i:i + 1], boxes[order])[0]
-            order = order[iou <= iou_thr]
+            c = (boxes[order, :2] + boxes[order, 2:4]) / 2
+            inside = ((c[:, 0] > boxes[i, 0]) & (c[:, 0] < boxes[i, 2])
+                      & (c[:, 1] > boxes[i, 1]) & (c[:, 1] < boxes[i, 3]))
+            order = order[(iou <= iou_thr) & ~inside]
     return np.asarray(keep, dtype=np.int64)
 
 

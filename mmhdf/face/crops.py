@@ -51,7 +51,9 @@ def _detect_rows(detector: BaseFaceDetector, frame: np.ndarray) -> np.ndarray:
     boxes, landmarks = detector.detect(frame)
     if landmarks is None:
         return boxes
-    return np.concatenate([boxes, landmarks.reshape(len(boxes), -1)], 1)
+    flat = np.asarray(landmarks, np.float32).reshape(len(boxes), -1) \
+        if len(boxes) else np.zeros((0, 2 * landmarks.shape[1]), np.float32)
+    return np.concatenate([boxes, flat], 1)
 
 
 def detect_main_face(video: PathLike,
