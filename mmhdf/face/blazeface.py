@@ -21,7 +21,9 @@ overlapping square tiles (side = the shorter frame side); the detections
 are merged by non-maximum suppression.
 """
 import contextlib
+import io
 import os
+import sys
 import tempfile
 from typing import Iterator, Optional, Tuple
 
@@ -38,27 +40,37 @@ INSTALL_HINT = ('pip install -e .[face] && pip install --no-deps '
 
 @contextlib.contextmanager
 def _quiet_stderr() -> Iterator[None]:
-    """Hide what mediapipe's C++ code prints on fd 2 while it loads.
+    """Hide what mediapipe prints while it loads (fd 2 and ``sys.stderr``).
 
-    The text is replayed if the block raises.
+    Its C++ code logs the TFLite delegate on fd 2, and its bindings print a
+    harmless protobuf message to ``sys.stderr`` on import. The text is
+    replayed if the block raises.
     """
+    py_err, buf = sys.stderr, io.StringIO()
     try:
         fd = os.dup(2)
     except OSError:  # pragma: no cover - no stderr
-        yield
-        return
+        fd = None
     with tempfile.TemporaryFile() as tmp:
-        os.dup2(tmp.fileno(), 2)
+        if fd is not None:
+            sys.stderr.flush()
+            os.dup2(tmp.fileno(), 2)
+        sys.stderr = buf
         try:
             yield
         except BaseException:
-            os.dup2(fd, 2)
-            tmp.seek(0)
-            os.write(2, tmp.read())
+            sys.stderr = py_err
+            if fd is not None:
+                os.dup2(fd, 2)
+                tmp.seek(0)
+                os.write(2, tmp.read())
+            py_err.write(buf.getvalue())
             raise
         finally:
-            os.dup2(fd, 2)
-            os.close(fd)
+            sys.stderr = py_err
+            if fd is not None:
+                os.dup2(fd, 2)
+                os.close(fd)
 
 
 def _load_mediapipe():
@@ -133,6 +145,8 @@ class BlazeFaceDetector(BaseFaceDetector):
                 min_detection_confidence=min_score)
         self.name = 'mediapipe' if model == 'full' else 'mediapipe:short'
         self.tile_above = tile_above
+        with _quiet_stderr():  # the first run logs the TFLite delegate
+            self._graph.process(np.zeros((64, 64, 3), np.uint8))
 
     def _run(self, rgb: np.ndarray, x0: int = 0,
              y0: int = 0) -> np.ndarray:
