@@ -162,6 +162,35 @@ def extract_face_crops(video: PathLike,
     return crops
 
 
+def time_interpolate(frames: np.ndarray, num: int = 16) -> np.ndarray:
+    """Resample a clip to exactly ``num`` frames, linearly in time.
+
+    DFEW's ``clip_224x224_16f`` holds every clip time-interpolated to 16
+    frames. Output frame ``k`` shows time ``k * (T - 1) / (num - 1)`` of the
+    input: a blend of its two nearest frames (a plain linear interpolation,
+    not the graph-embedding TIM of the DFEW release; a clip shorter than
+    ``num`` gets blended in-between frames, a longer one is subsampled).
+
+    Args:
+        frames (np.ndarray): (T, H, W, C) uint8, T >= 1.
+        num (int): Output length (>= 1).
+
+    Returns:
+        np.ndarray: (num, H, W, C) uint8.
+    """
+    t = len(frames)
+    if t == 0 or num < 1:
+        raise ValueError(f'need >= 1 input and output frame, got {t} -> '
+                         f'{num}')
+    pos = np.linspace(0, t - 1, num) if num > 1 else np.zeros(1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, t - 1)
+    w = (pos - lo)[:, None, None, None]
+    out = frames[lo].astype(np.float32) * (1 - w) + \
+        frames[hi].astype(np.float32) * w
+    return np.clip(np.round(out), 0, 255).astype(np.uint8)
+
+
 def save_face_frames(crops: np.ndarray, folder: str, prefix: str,
                      quality: int = 95) -> int:
     """Write face crops as ``<prefix>_00001.jpg ...`` (DFEW naming).
