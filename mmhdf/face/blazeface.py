@@ -169,7 +169,7 @@ class BlazeFaceDetector(BaseFaceDetector):
         """Overlapping square tiles ``(x0, y0, side)`` covering the frame."""
         side = min(w, h)
         long_side = max(w, h)
-        n = int(np.ceil((long_side - side) / (side * 0.75))) + 1
+        n = int(np.ceil((long_side - side) / (side * 0.8))) + 1
         starts = np.linspace(0, long_side - side, n).round().astype(int)
         for s in starts:
             yield (int(s), 0, side) if w >= h else (0, int(s), side)
