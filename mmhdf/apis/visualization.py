@@ -1,4 +1,5 @@
-"""Outputs of the video demo: tables, annotated video and timeline plot."""
+"""Outputs of the video demo: tables, annotated video, contact sheet and
+timeline plot."""
 import csv
 import json
 import os
@@ -203,8 +204,7 @@ def draw_warning(img: np.ndarray, text: str) -> np.ndarray:
 
 def write_contact_sheet(path: str, tiles: Sequence[np.ndarray],
                         captions: Sequence[str], columns: int = 4,
-                        tile_width: int = 320,
-                        warning: Optional[str] = None) -> Tuple[int, int]:
+                        tile_width: int = 320) -> Tuple[int, int]:
     """Write a grid of annotated frames as one PNG.
 
     Args:
@@ -214,7 +214,6 @@ def write_contact_sheet(path: str, tiles: Sequence[np.ndarray],
         captions (Sequence[str]): One caption per tile (e.g. the time).
         columns (int): Tiles per row.
         tile_width (int): Width of a tile in pixels.
-        warning (str, optional): A red banner across the sheet's top.
 
     Returns:
         tuple[int, int]: The sheet's ``(width, height)``.
@@ -231,10 +230,6 @@ def write_contact_sheet(path: str, tiles: Sequence[np.ndarray],
     rows = [np.concatenate(cells[i:i + columns], 1)
             for i in range(0, len(cells), columns)]
     sheet = np.concatenate(rows, 0)
-    if warning:
-        banner = np.zeros((max(28, sheet.shape[0] // 20), sheet.shape[1], 3),
-                          np.uint8)
-        sheet = np.concatenate([draw_warning(banner, warning), sheet], 0)
     ok, buf = cv2.imencode('.png', sheet)
     if not ok:
         raise OSError(f'cannot encode the contact sheet {path}')
@@ -302,7 +297,7 @@ def render_annotated_video(video: str, out_path: Optional[str],
         if writer is not None:
             writer.release()
     if sheet_path and tiles:
-        write_contact_sheet(sheet_path, tiles, captions, warning=None)
+        write_contact_sheet(sheet_path, tiles, captions)
     return count, size
 
 

@@ -1,7 +1,8 @@
 """Turn a folder of raw videos into DFEW-style face-crop frame folders.
 
     python tools/data/face_crop.py IN_DIR OUT_ROOT \
-        [--labels LABELS.csv | --labels-from-folders] [--detector haar]
+        [--labels LABELS.csv | --labels-from-folders] [--detector auto]
+        [--frames-16f]
 
 For each video (searched recursively in ``IN_DIR``) the main face is
 detected and tracked (see :mod:`mmhdf.face`), aligned from its landmarks
