@@ -42,7 +42,8 @@ sys.path.insert(0, osp.dirname(HERE))
 
 import numpy as np  # noqa: E402
 
-from mmhdf.face import NoFaceError, build_face_detector, detect_main_face  # noqa: E402,E501
+from mmhdf.face import (NoFaceError, build_face_detector,  # noqa: E402
+                        detect_main_face)
 from mmhdf.face.alignment import track_poses, transform_points  # noqa: E402
 from mmhdf.face.blazeface import mediapipe_available  # noqa: E402
 from mmhdf.testing.face_videos import (SCENES, hits, make_scene,  # noqa: E402

@@ -29,18 +29,21 @@ from .detection import (DETECTOR_HELP, BaseFaceDetector,
 from .tracking import (DEFAULT_MIN_FACE_SHARE, DETECTED, HELD, INTERPOLATED,
                        FaceTrack, NoFaceError, box_iou, crop_face,
                        link_detections, square_box, track_main_face)
-from .video import (VIDEO_EXTENSIONS, VideoInfo, VideoReadError, iter_frames,
-                    open_video_writer, probe_video)
+from .video import (FOLDER_FPS, FRAME_EXTENSIONS, VIDEO_EXTENSIONS,
+                    VideoInfo, VideoReadError, browser_video_ext, iter_frames,
+                    list_frames, open_video_writer, probe_video)
 
 __all__ = [
     'add_face_args', 'CANONICAL_LANDMARKS', 'align_face', 'landmark_pose',
     'track_poses', 'check_face_share', 'detect_main_face',
-    'extract_face_crops', 'save_face_frames', 'time_interpolate', 'cv2_input_path',
-    'cv2_output_path', 'cv2_safe', 'display_path', 'DETECTOR_HELP', 'BaseFaceDetector', 'DetectorUnavailableError',
-    'FixedBoxDetector',
-    'FullFrameDetector', 'HaarFaceDetector', 'build_face_detector',
-    'DEFAULT_MIN_FACE_SHARE', 'DETECTED', 'HELD', 'INTERPOLATED',
-    'FaceTrack', 'NoFaceError', 'box_iou', 'crop_face', 'link_detections',
-    'square_box', 'track_main_face', 'VIDEO_EXTENSIONS', 'VideoInfo',
-    'VideoReadError', 'iter_frames', 'open_video_writer', 'probe_video'
+    'extract_face_crops', 'save_face_frames', 'time_interpolate',
+    'cv2_input_path', 'cv2_output_path', 'cv2_safe', 'display_path',
+    'DETECTOR_HELP', 'BaseFaceDetector', 'DetectorUnavailableError',
+    'FixedBoxDetector', 'FullFrameDetector', 'HaarFaceDetector',
+    'build_face_detector', 'DEFAULT_MIN_FACE_SHARE', 'DETECTED', 'HELD',
+    'INTERPOLATED', 'FaceTrack', 'NoFaceError', 'box_iou', 'crop_face',
+    'link_detections', 'square_box', 'track_main_face', 'VIDEO_EXTENSIONS',
+    'FRAME_EXTENSIONS', 'FOLDER_FPS', 'VideoInfo', 'VideoReadError',
+    'browser_video_ext', 'iter_frames', 'list_frames', 'open_video_writer',
+    'probe_video'
 ]

@@ -11,9 +11,11 @@ import torch
 
 pytest.importorskip('skimage', reason='needs scikit-image (tests extra)')
 
-from mmhdf.apis.provenance import synthetic_warning, training_data  # noqa: E402,E501
+from mmhdf.apis.provenance import (synthetic_warning,  # noqa: E402
+                                    training_data)
 from mmhdf.face.blazeface import mediapipe_available  # noqa: E402
-from mmhdf.testing.dfer_tiny import write_checkpoint, write_tiny_config  # noqa: E402,E501
+from mmhdf.testing.dfer_tiny import (write_checkpoint,  # noqa: E402
+                                     write_tiny_config)
 from mmhdf.testing.face_videos import make_scene, write_video  # noqa: E402
 from tests.helpers.scripts import load_script  # noqa: E402
 

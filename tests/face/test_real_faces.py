@@ -14,10 +14,12 @@ import pytest
 
 pytest.importorskip('skimage', reason='needs scikit-image (tests extra)')
 
-from mmhdf.face import NoFaceError, build_face_detector, detect_main_face  # noqa: E402,E501
+from mmhdf.face import (NoFaceError, build_face_detector,  # noqa: E402
+                        detect_main_face)
 from mmhdf.face.alignment import track_poses, transform_points  # noqa: E402
 from mmhdf.face.blazeface import mediapipe_available  # noqa: E402
-from mmhdf.testing.face_videos import hits, make_scene, write_video  # noqa: E402,E501
+from mmhdf.testing.face_videos import (hits, make_scene,  # noqa: E402
+                                       write_video)
 
 needs_mediapipe = pytest.mark.skipif(
     not mediapipe_available(),
