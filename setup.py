@@ -154,8 +154,6 @@ setup(
         #   pip install -e .[face] && pip install --no-deps mediapipe==0.10.21
         # (tools/setup_env.sh does this.)
         'face': ['absl-py', 'attrs', 'flatbuffers'],
-        # H.264 output of the demo (browser-playable mp4)
-        'video': ['imageio-ffmpeg'],
         # `mim search/train/test mmhdf` (tests/tools/test_mim.py). Not in
         # `tests`: model-index (a dependency of openmim) installs a
         # top-level `tests` package that shadows this repository's tests/.
