@@ -2,6 +2,8 @@
 
 Install torch for your platform first (the mmaction2 convention), then
 ``pip install -e .`` (``pip install -e .[tests]`` for the test suite,
+``.[face]`` plus ``pip install --no-deps mediapipe==0.10.21`` for the
+BlazeFace face detector (see ``extras_require``),
 ``.[mim]`` for ``mim train/test/search mmhdf``, ``.[tensorboard]`` for the
 TensorBoard logging backend).
 
@@ -139,7 +141,19 @@ setup(
     extras_require={
         # ONNX export of recognizers (tools/deployment/export_onnx.py)
         'deploy': ['onnx', 'onnxruntime', 'onnxscript'],
-        'tests': ['pytest>=7', 'onnx', 'onnxruntime', 'onnxscript'],
+        # scikit-image: its astronaut / brick photos are the real-face test
+        # videos (mmhdf/testing/face_videos.py)
+        'tests': ['pytest>=7', 'onnx', 'onnxruntime', 'onnxscript',
+                  'scikit-image'],
+        # BlazeFace face detector (mmhdf/face/blazeface.py): mediapipe's
+        # own imports. mediapipe itself is NOT listed: 0.10.21 is the last
+        # wheel that ships the .tflite models (later ones download them at
+        # run time), and its metadata pins numpy<2 / protobuf<5, which would
+        # downgrade numpy, opencv and protobuf; the detector runs with
+        # numpy 2 and protobuf 7, so install it without its pins:
+        #   pip install -e .[face] && pip install --no-deps mediapipe==0.10.21
+        # (tools/setup_env.sh does this.)
+        'face': ['absl-py', 'attrs', 'flatbuffers'],
         # `mim search/train/test mmhdf` (tests/tools/test_mim.py). Not in
         # `tests`: model-index (a dependency of openmim) installs a
         # top-level `tests` package that shadows this repository's tests/.

@@ -2,13 +2,25 @@
 
     python demo/demo_video.py VIDEO CONFIG CHECKPOINT [--out-dir DIR]
 
-Detects faces (offline: OpenCV Haar cascade by default), tracks the main
-face, crops it to the model's input, runs sliding-window clip predictions and
-writes to ``--out-dir``:
+VIDEO is a video file or a folder of frames (DFEW's ``clip_224x224/<id>/``;
+read at 25 fps). Detects faces (offline: MediaPipe BlazeFace when the
+``face`` extra is installed, else OpenCV's Haar cascade), tracks the main
+face, aligns it from its landmarks (eyes level, temporally smoothed; square
+crops for Haar), runs sliding-window clip predictions with progress bars
+and writes to ``--out-dir``:
 
 * ``<stem>_windows.csv`` / ``<stem>_windows.json`` — per-window probabilities
-* ``<stem>_annotated.mp4`` — the video with face box, label, probability bars
+  (the JSON ``meta`` names the training data and has a ``warning`` when it
+  was synthetic)
+* ``<stem>_annotated.webm`` — the video with face box, label, probability
+  bars (VP9, plays in browsers; ``.mp4`` where OpenCV has no VP9 encoder)
+* ``<stem>_contact_sheet.png`` — 12 annotated frames on one still
 * ``<stem>_timeline.png`` — class probabilities over time
+
+**Synthetic training data.** When the checkpoint was trained on synthetic
+faces (SynDFER-H; read from the checkpoint meta, the model-zoo metafile or
+the config), a warning is printed, drawn on every frame and stored in the
+JSON ``meta``.
 
 **No face.** The video counts as showing a face only when the main face is
 *detected* in at least ``--min-face-share`` (default 0.3 = 30 %) of the
@@ -56,7 +68,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         epilog='Exit codes: 0 success; 1 no face (nothing written); 2 bad '
         'command line; 3 video or config missing / unreadable; 4 checkpoint '
         'missing, refused, unreadable or not matching the config.')
-    parser.add_argument('video', help='input video file')
+    parser.add_argument('video', help='input video file or folder of frames')
     parser.add_argument('config', help='recognizer config file')
     parser.add_argument(
         'checkpoint',
@@ -80,6 +92,16 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='torch device (must exist on this machine)')
     parser.add_argument('--no-video', action='store_true',
                         help='skip writing the annotated video')
+    parser.add_argument('--video-format', choices=('auto', 'webm', 'mp4'),
+                        default='auto',
+                        help='annotated video: webm (VP9, browsers), mp4 '
+                        '(mp4v, not for browsers); auto = webm when OpenCV '
+                        'can write it')
+    parser.add_argument('--no-align', action='store_true',
+                        help='square box crops even when the detector has '
+                        'landmarks')
+    parser.add_argument('--quiet', action='store_true',
+                        help='no progress bars')
     return parser.parse_args(argv)
 
 
@@ -98,8 +120,9 @@ def main(argv=None) -> int:
 
     video, config, checkpoint = (display_path(p) for p in (
         args.video, args.config, args.checkpoint))
-    if not osp.isfile(args.video):
-        return fail(EXIT_INPUT, f'video file not found: {video}')
+    if not osp.isfile(args.video) and not osp.isdir(args.video):
+        return fail(EXIT_INPUT, f'video file or frame folder not found: '
+                    f'{video}')
     if not osp.isfile(args.config):
         return fail(EXIT_INPUT, f'config file not found: {config}')
     if not osp.isfile(args.checkpoint):
@@ -140,7 +163,12 @@ def main(argv=None) -> int:
             detect_every=args.detect_every,
             batch_size=args.batch_size,
             write_video=not args.no_video,
-            min_face_share=args.min_face_share)
+            min_face_share=args.min_face_share,
+            checkpoint=args.checkpoint,
+            align=not args.no_align,
+            video_ext=(None if args.video_format == 'auto' else
+                       f'.{args.video_format}'),
+            show_progress=not args.quiet)
     except NoFaceError as err:
         return fail(EXIT_NO_FACE, str(err))
     except VideoReadError as err:

@@ -22,7 +22,14 @@ if ! "$PY" -c 'import torch' >/dev/null 2>&1; then
   "$PY" -m pip install -q "$TORCH_SPEC"
 fi
 echo "[mmhdf] installing mmhdf and its dependencies"
-"$PY" -m pip install -q -e "$REPO_ROOT[tests]"
+"$PY" -m pip install -q -e "$REPO_ROOT[tests,face]"
+if ! "$PY" -c 'import mediapipe.python.solutions.face_detection' >/dev/null 2>&1; then
+  # BlazeFace face detector: mediapipe 0.10.21 is the last wheel with its
+  # .tflite models inside; without its numpy<2 / protobuf<5 pins, which
+  # would downgrade numpy, opencv and protobuf (the detector runs on both).
+  echo "[mmhdf] installing mediapipe 0.10.21 (face detector, --no-deps)"
+  "$PY" -m pip install -q --no-deps 'mediapipe==0.10.21'
+fi
 if ! "$PY" -c 'import mim' >/dev/null 2>&1; then
   # openmim for `mim search/train/test mmhdf` (tests/tools/test_mim.py).
   # Without its opendatalab dependency, which mim never imports and which

@@ -214,8 +214,9 @@ def load_recognizer(config: Union[str, Path, Config],
         strict (bool): Fail on missing / unexpected state-dict keys.
 
     Returns:
-        nn.Module: The model in eval mode, with ``cfg`` and
-        ``dataset_meta`` (from the checkpoint's meta, may be None) set.
+        nn.Module: The model in eval mode, with ``cfg``, ``dataset_meta``
+        (from the checkpoint's meta, may be None) and ``checkpoint_meta``
+        (the whole meta dict, ``{}`` without one) set.
     """
     import mmhdf  # noqa: F401  (compat: weights-only checkpoint loader)
     from mmengine.registry import init_default_scope
@@ -230,6 +231,7 @@ def load_recognizer(config: Union[str, Path, Config],
         model_cfg.backbone.pretrained = None  # never download
     model = MODELS.build(model_cfg)
     dataset_meta = None
+    checkpoint_meta: dict = {}
     if checkpoint is not None:
         ckpt = read_checkpoint(checkpoint)
         try:
@@ -241,12 +243,13 @@ def load_recognizer(config: Union[str, Path, Config],
                 f'{getattr(cfg, "filename", None) or "(in memory)"}: '
                 f'{" ".join(str(err).split())[:400]}') from None
         meta = ckpt.get('meta')
-        dataset_meta = (meta if isinstance(meta, dict) else
-                        {}).get('dataset_meta')
+        checkpoint_meta = meta if isinstance(meta, dict) else {}
+        dataset_meta = checkpoint_meta.get('dataset_meta')
     else:
         model.init_weights()
     model.cfg = cfg
     model.dataset_meta = dataset_meta
+    model.checkpoint_meta = checkpoint_meta
     return model.to(device).eval()
 
 
@@ -374,7 +377,8 @@ def predict_clips(model: nn.Module,
                   clip_indices: Sequence[np.ndarray],
                   pipeline: Compose,
                   batch_size: int = 8,
-                  clip_len: Optional[int] = None) -> np.ndarray:
+                  clip_len: Optional[int] = None,
+                  progress=None) -> np.ndarray:
     """Class probabilities of several clips of one frame sequence.
 
     Args:
@@ -386,6 +390,8 @@ def predict_clips(model: nn.Module,
         batch_size (int): Samples per forward pass.
         clip_len (int, optional): Frames per view; None means each sample
             is one view (``num_clips = 1``).
+        progress (callable, optional): Called with the number of samples
+            after each forward pass.
 
     Returns:
         np.ndarray: Probabilities, shape (num_clips, num_classes), float32.
@@ -411,4 +417,6 @@ def predict_clips(model: nn.Module,
         samples = model.test_step(pseudo_collate(batch))
         scores = torch.stack([s.pred_score.float().cpu() for s in samples])
         out.append(_to_probs(scores))
+        if progress is not None:
+            progress(len(batch))
     return torch.cat(out).numpy().astype(np.float32)

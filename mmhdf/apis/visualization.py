@@ -1,4 +1,5 @@
-"""Outputs of the video demo: tables, annotated video and timeline plot."""
+"""Outputs of the video demo: tables, annotated video, contact sheet and
+timeline plot."""
 import csv
 import json
 import os
@@ -179,25 +180,97 @@ def draw_frame(frame: np.ndarray,
     return np.concatenate([img, panel], 1)
 
 
-def render_annotated_video(video: str, out_path: str, track: FaceTrack,
-                           windows: Sequence[Tuple[int, int]],
-                           probs: np.ndarray, class_names: Sequence[str],
-                           fps: float) -> Tuple[int, Tuple[int, int]]:
-    """Write the annotated copy of a video.
+def draw_warning(img: np.ndarray, text: str) -> np.ndarray:
+    """Draw a red warning banner across the top of an image (in place).
 
     Args:
-        video (str): Input video.
-        out_path (str): Output ``.mp4``.
+        img (np.ndarray): BGR image (H, W, 3).
+        text (str): One line of warning.
+
+    Returns:
+        np.ndarray: ``img``.
+    """
+    h, w = img.shape[:2]
+    scale = max(0.4, h / 900)
+    (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale,
+                                     1)
+    scale *= min(1.0, (w - 12) / max(tw, 1))
+    (tw, th), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale,
+                                     1)
+    cv2.rectangle(img, (0, 0), (w, th + base + 8), (0, 0, 170), -1)
+    _put_text(img, text, (6, th + 4), scale)
+    return img
+
+
+def write_contact_sheet(path: str, tiles: Sequence[np.ndarray],
+                        captions: Sequence[str], columns: int = 4,
+                        tile_width: int = 320) -> Tuple[int, int]:
+    """Write a grid of annotated frames as one PNG.
+
+    Args:
+        path (str): Output ``.png`` (any bytes in the name).
+        tiles (Sequence[np.ndarray]): BGR images (they are resized to
+            ``tile_width``, keeping the aspect ratio of the first).
+        captions (Sequence[str]): One caption per tile (e.g. the time).
+        columns (int): Tiles per row.
+        tile_width (int): Width of a tile in pixels.
+
+    Returns:
+        tuple[int, int]: The sheet's ``(width, height)``.
+    """
+    h0, w0 = tiles[0].shape[:2]
+    th = max(1, round(tile_width * h0 / w0))
+    cells = []
+    for img, cap in zip(tiles, captions):
+        cell = cv2.resize(img, (tile_width, th), interpolation=cv2.INTER_AREA)
+        _put_text(cell, cap, (4, th - 6), 0.45, background=(0, 0, 0))
+        cells.append(cell)
+    while len(cells) % columns:
+        cells.append(np.zeros_like(cells[0]))
+    rows = [np.concatenate(cells[i:i + columns], 1)
+            for i in range(0, len(cells), columns)]
+    sheet = np.concatenate(rows, 0)
+    ok, buf = cv2.imencode('.png', sheet)
+    if not ok:
+        raise OSError(f'cannot encode the contact sheet {path}')
+    with open(path, 'wb') as f:
+        f.write(buf.tobytes())
+    return sheet.shape[1], sheet.shape[0]
+
+
+def render_annotated_video(video: str, out_path: Optional[str],
+                           track: FaceTrack,
+                           windows: Sequence[Tuple[int, int]],
+                           probs: np.ndarray, class_names: Sequence[str],
+                           fps: float, warning: Optional[str] = None,
+                           sheet_path: Optional[str] = None,
+                           sheet_tiles: int = 12,
+                           progress=None) -> Tuple[int, Tuple[int, int]]:
+    """Write the annotated copy of a video and / or its contact sheet.
+
+    Args:
+        video (str): Input video or frame folder.
+        out_path (str, optional): Output video (``.webm`` VP9 for
+            browsers, see :func:`mmhdf.face.video.open_video_writer`); None
+            writes no video.
         track (FaceTrack): Per-frame face boxes.
         windows (Sequence[tuple[int, int]]): Window ranges.
         probs (np.ndarray): Window probabilities (num_windows, num_classes).
         class_names (Sequence[str]): Class names.
         fps (float): Output frame rate.
+        warning (str, optional): Drawn as a red banner on every frame.
+        sheet_path (str, optional): Contact sheet ``.png`` of
+            ``sheet_tiles`` evenly spaced annotated frames.
+        sheet_tiles (int): Frames on the contact sheet.
+        progress (callable, optional): Called once per frame.
 
     Returns:
-        tuple: (frames written, (width, height)).
+        tuple: (frames annotated, (width, height)).
     """
     f2w = frame_to_window(len(track), windows)
+    picks = set(np.linspace(0, len(track) - 1, min(sheet_tiles, len(track)))
+                .round().astype(int).tolist()) if sheet_path else set()
+    tiles, captions = [], []
     writer, size, count = None, None, 0
     try:
         for t, frame in enumerate(iter_frames(video)):
@@ -205,14 +278,26 @@ def render_annotated_video(video: str, out_path: str, track: FaceTrack,
                 break
             img = draw_frame(frame, track.boxes[t], int(track.status[t]),
                              probs[f2w[t]], class_names)
-            if writer is None:
+            if warning:
+                draw_warning(img, warning)
+            if t in picks:
+                tiles.append(img)
+                k = int(np.argmax(probs[f2w[t]]))
+                captions.append(f'{t / fps:.1f}s  {class_names[k]}')
+            if writer is None and out_path is not None:
                 size = (img.shape[1], img.shape[0])
                 writer = open_video_writer(out_path, fps, size)
-            writer.write(img)
+            if writer is not None:
+                writer.write(img)
+            size = (img.shape[1], img.shape[0])
             count += 1
+            if progress is not None:
+                progress()
     finally:
         if writer is not None:
             writer.release()
+    if sheet_path and tiles:
+        write_contact_sheet(sheet_path, tiles, captions)
     return count, size
 
 

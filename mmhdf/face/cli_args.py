@@ -191,7 +191,7 @@ def add_face_args(parser: argparse.ArgumentParser,
         no_face (str): What the tool does with a video whose face share is
             below ``--min-face-share``.
     """
-    parser.add_argument('--detector', default='haar', help=DETECTOR_HELP)
+    parser.add_argument('--detector', default='auto', help=DETECTOR_HELP)
     parser.add_argument(size_flag, type=int_in_range(1, MAX_FACE_SIZE),
                         default=224,
                         help=f'{size_help}, 1..{MAX_FACE_SIZE}')

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from .cv2_paths import PathLike, as_str_path, display_path
+from .alignment import align_face, track_poses
 from .detection import BaseFaceDetector
 from .tracking import FaceTrack, NoFaceError, crop_face, track_main_face
 from .video import VideoInfo, VideoReadError, iter_frames, probe_video
@@ -43,6 +44,16 @@ def check_face_share(track: FaceTrack, min_face_share: float, video: str,
             f'{min_face_share:.0%} (--min-face-share {min_face_share:g}); '
             'such sparse hits are false detections, not a face. '
             + _DETECTOR_HINT)
+
+
+def _detect_rows(detector: BaseFaceDetector, frame: np.ndarray) -> np.ndarray:
+    """Boxes (N, 5), with the flattened landmarks appended when available."""
+    boxes, landmarks = detector.detect(frame)
+    if landmarks is None:
+        return boxes
+    flat = np.asarray(landmarks, np.float32).reshape(len(boxes), -1) \
+        if len(boxes) else np.zeros((0, 2 * landmarks.shape[1]), np.float32)
+    return np.concatenate([boxes, flat], 1)
 
 
 def detect_main_face(video: PathLike,
@@ -86,7 +97,7 @@ def detect_main_face(video: PathLike,
     num_frames = 0
     for idx, frame in enumerate(iter_frames(video)):
         if idx % max(1, detect_every) == 0:
-            detections[idx] = detector(frame)
+            detections[idx] = _detect_rows(detector, frame)
         num_frames = idx + 1
         if progress is not None:
             progress(idx)
@@ -112,20 +123,30 @@ def extract_face_crops(video: PathLike,
                        track: FaceTrack,
                        size: int = 224,
                        scale: float = 1.25,
-                       frames: Optional[Sequence[int]] = None) -> np.ndarray:
+                       frames: Optional[Sequence[int]] = None,
+                       align: bool = True,
+                       smooth: int = 5) -> np.ndarray:
     """Crop the tracked face out of the frames of a video.
 
+    With landmarks in the track (and ``align``) the crops are aligned and
+    temporally smoothed (:mod:`mmhdf.face.alignment`); otherwise they are
+    the square crops of :func:`~mmhdf.face.tracking.crop_face`.
+
     Args:
-        video (str | bytes | os.PathLike): The video file (decoded again).
+        video (str | bytes | os.PathLike): The video file or frame folder
+            (decoded again).
         track (FaceTrack): Boxes for the T frames of the video.
         size (int): Crop side in pixels.
         scale (float): Margin factor around the face box.
         frames (Sequence[int], optional): Sorted frame indices to crop (saves
             memory on long videos); None crops all T frames.
+        align (bool): Align from landmarks when the track has them.
+        smooth (int): Smoothing window of the alignment in frames.
 
     Returns:
         np.ndarray: BGR crops, shape (len(frames) or T, size, size, 3), uint8.
     """
+    poses = track_poses(track, size, scale, smooth) if align else None
     wanted = np.arange(len(track)) if frames is None else np.asarray(frames)
     crops = np.zeros((len(wanted), size, size, 3), dtype=np.uint8)
     pos = 0
@@ -133,9 +154,41 @@ def extract_face_crops(video: PathLike,
         if pos >= len(wanted):
             break
         if idx == wanted[pos]:
-            crops[pos] = crop_face(frame, track.boxes[idx], size, scale)
+            if poses is None:
+                crops[pos] = crop_face(frame, track.boxes[idx], size, scale)
+            else:
+                crops[pos] = align_face(frame, poses[idx], size)
             pos += 1
     return crops
+
+
+def time_interpolate(frames: np.ndarray, num: int = 16) -> np.ndarray:
+    """Resample a clip to exactly ``num`` frames, linearly in time.
+
+    DFEW's ``clip_224x224_16f`` holds every clip time-interpolated to 16
+    frames. Output frame ``k`` shows time ``k * (T - 1) / (num - 1)`` of the
+    input: a blend of its two nearest frames (a plain linear interpolation,
+    not the graph-embedding TIM of the DFEW release; a clip shorter than
+    ``num`` gets blended in-between frames, a longer one is subsampled).
+
+    Args:
+        frames (np.ndarray): (T, H, W, C) uint8, T >= 1.
+        num (int): Output length (>= 1).
+
+    Returns:
+        np.ndarray: (num, H, W, C) uint8.
+    """
+    t = len(frames)
+    if t == 0 or num < 1:
+        raise ValueError(f'need >= 1 input and output frame, got {t} -> '
+                         f'{num}')
+    pos = np.linspace(0, t - 1, num) if num > 1 else np.zeros(1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, t - 1)
+    w = (pos - lo)[:, None, None, None]
+    out = frames[lo].astype(np.float32) * (1 - w) + \
+        frames[hi].astype(np.float32) * w
+    return np.clip(np.round(out), 0, 255).astype(np.uint8)
 
 
 def save_face_frames(crops: np.ndarray, folder: str, prefix: str,

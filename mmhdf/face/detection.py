@@ -7,6 +7,10 @@ that frame. Nothing is downloaded: the Haar cascades ship inside the
 
 Spec strings (``--detector`` of the demo and of ``tools/data/face_crop.py``):
 
+* ``auto`` (default) — ``mediapipe`` when it is installed, else ``haar``.
+* ``mediapipe`` — MediaPipe BlazeFace full-range with eye, nose and mouth
+  landmarks (:mod:`mmhdf.face.blazeface`, the ``face`` extra; weights in
+  the wheel); ``mediapipe:short`` for the short-range model.
 * ``haar`` — OpenCV's frontal-face Haar cascade
   (``haarcascade_frontalface_default.xml``); ``haar:alt2`` / ``haar:alt`` /
   ``haar:PATH.xml`` pick another cascade.
@@ -15,7 +19,7 @@ Spec strings (``--detector`` of the demo and of ``tools/data/face_crop.py``):
   or a region the user picked).
 """
 import os.path as osp
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -30,10 +34,17 @@ HAAR_CASCADES: Dict[str, str] = {
     'alt_tree': 'haarcascade_frontalface_alt_tree.xml',
 }
 
-DETECTOR_HELP = ('face detector: "haar" (OpenCV Haar cascade; "haar:alt2" or '
+DETECTOR_HELP = ('face detector: "auto" (mediapipe if installed, else haar), '
+                 '"mediapipe" (BlazeFace with eye/nose/mouth landmarks, the '
+                 'face extra; "mediapipe:short" for the short-range model), '
+                 '"haar" (OpenCV Haar cascade; "haar:alt2" or '
                  '"haar:FILE.xml" for another cascade), "none" (the video is '
                  'already face-cropped, the whole frame is the face) or '
                  '"fixed:x,y,w,h" (a manual box in pixels)')
+
+
+class DetectorUnavailableError(ValueError):
+    """A detector's optional package is not installed (says how to)."""
 
 
 def _empty_boxes() -> np.ndarray:
@@ -47,10 +58,25 @@ class BaseFaceDetector:
         name (str): The spec string that builds this detector.
         tracks (bool): Whether the result needs temporal tracking (False for
             detectors whose box never changes).
+        landmarks (bool): Whether :meth:`detect` returns landmarks.
     """
 
     name = 'base'
     tracks = True
+    landmarks = False
+
+    def detect(self, frame: np.ndarray
+               ) -> Tuple[np.ndarray, Optional[np.ndarray]]:
+        """Detect faces and, where the detector has them, landmarks.
+
+        Args:
+            frame (np.ndarray): BGR image, shape (H, W, 3), dtype uint8.
+
+        Returns:
+            tuple: Boxes (N, 5) float32 and landmarks (N, 4, 2) float32
+            (eye, eye, nose tip, mouth centre) or None.
+        """
+        return self(frame), None
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
         """Detect faces in one frame.
@@ -177,22 +203,31 @@ class FixedBoxDetector(BaseFaceDetector):
         return np.array([[x1, y1, x2, y2, 1.0]], dtype=np.float32)
 
 
-def build_face_detector(spec: Optional[str] = 'haar') -> BaseFaceDetector:
+def build_face_detector(spec: Optional[str] = 'auto') -> BaseFaceDetector:
     """Build a detector from its spec string (see module docstring).
 
     Args:
-        spec (str, optional): ``haar``, ``haar:NAME|FILE``, ``none`` or
-            ``fixed:x,y,w,h``. ``None`` means ``haar``.
+        spec (str, optional): ``auto``, ``mediapipe[:full|short]``,
+            ``haar``, ``haar:NAME|FILE``, ``none`` or ``fixed:x,y,w,h``.
+            ``None`` means ``auto``.
 
     Returns:
         BaseFaceDetector: The detector.
 
     Raises:
         ValueError: For an unknown or malformed spec.
+        DetectorUnavailableError: For ``mediapipe`` when it is not
+            installed (a ``ValueError``; the message says how to install).
     """
-    spec = (spec or 'haar').strip()
+    spec = (spec or 'auto').strip()
     kind, _, arg = spec.partition(':')
     kind = kind.lower()
+    if kind == 'auto':
+        from .blazeface import mediapipe_available
+        kind = 'mediapipe' if mediapipe_available() else 'haar'
+    if kind in ('mediapipe', 'blazeface'):
+        from .blazeface import BlazeFaceDetector
+        return BlazeFaceDetector(arg.lower() or 'full')
     if kind == 'haar':
         return HaarFaceDetector(arg or 'default')
     if kind in ('none', 'full', 'full-frame'):

@@ -45,12 +45,17 @@ class FaceTrack:
         num_tracks (int): Number of tracks the detections formed.
         num_scanned (int): Frames the detector was run on (0: unknown, all
             T frames are assumed).
+        landmarks (np.ndarray, optional): The main face's detected
+            landmarks, shape (T, K, 2) float32 (K = 4: eye, eye, nose tip,
+            mouth centre), NaN in frames without a detection; None when the
+            detector gives no landmarks.
     """
 
     boxes: np.ndarray
     status: np.ndarray
     num_tracks: int = field(default=1)
     num_scanned: int = field(default=0)
+    landmarks: Optional[np.ndarray] = field(default=None)
 
     def __len__(self) -> int:
         return len(self.boxes)
@@ -121,10 +126,19 @@ def link_detections(detections: Dict[int, np.ndarray],
     Returns:
         list[dict[int, np.ndarray]]: One ``frame -> box (4,)`` map per track.
     """
+    return [{t: row[:4] for t, row in track.items()}
+            for track in _link_rows(detections, max_gap)]
+
+
+def _link_rows(detections: Dict[int, np.ndarray],
+               max_gap: int) -> List[Dict[int, np.ndarray]]:
+    """:func:`link_detections` keeping whole rows (N, 5 + extra columns)."""
     tracks: List[Dict[int, np.ndarray]] = []
     last_frame: List[int] = []
     for t in sorted(detections):
-        boxes = np.asarray(detections[t], dtype=np.float32).reshape(-1, 5)
+        boxes = np.asarray(detections[t], dtype=np.float32)
+        boxes = boxes.reshape(len(boxes), -1) if boxes.size else \
+            np.zeros((0, 5), np.float32)
         active = [i for i, f in enumerate(last_frame) if t - f <= max_gap]
         pairs = []
         for i in active:
@@ -137,13 +151,13 @@ def link_detections(detections: Dict[int, np.ndarray],
         for s, i, j in sorted(pairs, reverse=True):
             if i in used_t or j in used_d:
                 continue
-            tracks[i][t] = boxes[j, :4]
+            tracks[i][t] = boxes[j]
             last_frame[i] = t
             used_t.add(i)
             used_d.add(j)
         for j in range(len(boxes)):
             if j not in used_d:
-                tracks.append({t: boxes[j, :4]})
+                tracks.append({t: boxes[j]})
                 last_frame.append(t)
     return tracks
 
@@ -168,7 +182,9 @@ def track_main_face(detections: Dict[int, np.ndarray],
     """Select the main face track and fill in a box for every frame.
 
     Args:
-        detections (dict[int, np.ndarray]): Frame index -> boxes (N, 5).
+        detections (dict[int, np.ndarray]): Frame index -> boxes (N, 5), or
+            rows (N, 5 + 2K) whose extra columns are K landmarks ``x y``
+            (kept in :attr:`FaceTrack.landmarks`).
         num_frames (int): Number of frames T of the video.
         max_gap (int): See :func:`link_detections`.
         smooth (int): Moving-average window (frames) on box centre and size.
@@ -179,7 +195,7 @@ def track_main_face(detections: Dict[int, np.ndarray],
     Raises:
         NoFaceError: If no frame has a detection.
     """
-    tracks = link_detections(detections, max_gap=max_gap)
+    tracks = _link_rows(detections, max_gap=max_gap)
     if not tracks:
         raise NoFaceError('no face detected in any frame')
 
@@ -204,7 +220,14 @@ def track_main_face(detections: Dict[int, np.ndarray],
     status = np.full(num_frames, HELD, dtype=np.int8)
     status[frames[0]:frames[-1] + 1] = INTERPOLATED
     status[frames[frames < num_frames]] = DETECTED
-    return FaceTrack(boxes, status, num_tracks=len(tracks))
+    landmarks = None
+    if b.shape[1] > 5:
+        k = (b.shape[1] - 5) // 2
+        landmarks = np.full((num_frames, k, 2), np.nan, np.float32)
+        inside = frames < num_frames
+        landmarks[frames[inside]] = b[inside, 5:5 + 2 * k].reshape(-1, k, 2)
+    return FaceTrack(boxes, status, num_tracks=len(tracks),
+                     landmarks=landmarks)
 
 
 def square_box(box: Sequence[float], scale: float = 1.25) -> np.ndarray:

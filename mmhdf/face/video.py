@@ -1,20 +1,37 @@
 """Minimal OpenCV video reading / writing with errors that name the file.
 
+A *video* is a video file or a **folder of frames** (DFEW's
+``clip_224x224/<id>/`` layout): image files (:data:`FRAME_EXTENSIONS`)
+sorted numerically by the digits in their names (``2.jpg`` before
+``10.jpg``), read at :data:`FOLDER_FPS` frames per second.
+
+Written videos: ``.webm`` is VP9 (plays in browsers; needs an OpenCV
+build with FFmpeg's VP9 encoder, see :func:`browser_video_ext`), ``.mp4``
+is MPEG-4 Part 2 (``mp4v``, which browsers do not play), ``.avi`` MJPG.
+
 File names of any bytes work: paths OpenCV cannot take (not UTF-8) are
 opened through ASCII aliases (:mod:`mmhdf.face.cv2_paths`), and messages
 show them with :func:`display_path`.
 """
+import functools
 import os
 import os.path as osp
+import re
+import tempfile
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Iterator, Tuple, Union
+from typing import Iterator, List, Tuple, Union
 
 import cv2
 import numpy as np
 
 from .cv2_paths import (PathLike, as_str_path, cv2_input_path,
                         cv2_output_path, cv2_safe, display_path)
+
+#: image files of a frame folder
+FRAME_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp')
+#: frame rate of a frame folder (it has no container to say)
+FOLDER_FPS = 25.0
 
 VIDEO_EXTENSIONS = ('.mp4', '.avi', '.mov', '.mkv', '.webm', '.m4v', '.mpg',
                     '.mpeg', '.wmv', '.flv', '.3gp')
@@ -54,8 +71,46 @@ def _open(path: str, shown: str) -> cv2.VideoCapture:
 
 
 def _check_file(path: str) -> None:
-    if not osp.isfile(path):
+    if not osp.isfile(path) and not osp.isdir(path):
         raise VideoReadError(f'video file not found: {display_path(path)}')
+
+
+def _natural_key(name: str):
+    return [int(t) if t.isdigit() else t.lower()
+            for t in re.split(r'(\d+)', name)]
+
+
+def list_frames(folder: PathLike) -> List[str]:
+    """The frame images of a folder in numeric order.
+
+    Args:
+        folder (str | bytes | os.PathLike): The frame folder.
+
+    Returns:
+        list[str]: Paths of the images (:data:`FRAME_EXTENSIONS`).
+
+    Raises:
+        VideoReadError: If the folder holds no image.
+    """
+    folder = as_str_path(folder)
+    names = sorted((n for n in os.listdir(folder)
+                    if n.lower().endswith(FRAME_EXTENSIONS)),
+                   key=_natural_key)
+    if not names:
+        raise VideoReadError(
+            f'frame folder {display_path(folder)} holds no image '
+            f'({", ".join(FRAME_EXTENSIONS)})')
+    return [osp.join(folder, n) for n in names]
+
+
+def _read_image(path: str) -> np.ndarray:
+    """Decode one frame image (any bytes in the name) as BGR."""
+    with open(path, 'rb') as f:
+        buf = np.frombuffer(f.read(), np.uint8)
+    img = cv2.imdecode(buf, cv2.IMREAD_COLOR) if buf.size else None
+    if img is None:
+        raise VideoReadError(f'cannot decode frame {display_path(path)}')
+    return img
 
 
 def probe_video(path: PathLike) -> VideoInfo:
@@ -74,6 +129,11 @@ def probe_video(path: PathLike) -> VideoInfo:
     path = as_str_path(path)
     _check_file(path)
     shown = display_path(path)
+    if osp.isdir(path):
+        frames = list_frames(path)
+        first = _read_image(frames[0])
+        return VideoInfo(path, FOLDER_FPS, first.shape[1], first.shape[0],
+                         len(frames))
     with cv2_input_path(path) as safe:
         cap = _open(safe, shown)
         try:
@@ -94,7 +154,8 @@ def iter_frames(path: PathLike) -> Iterator[np.ndarray]:
     """Decode a video frame by frame.
 
     Args:
-        path (str | bytes | os.PathLike): The video file (any bytes).
+        path (str | bytes | os.PathLike): The video file or frame folder
+            (any bytes).
 
     Yields:
         np.ndarray: BGR frames, shape (H, W, 3), dtype uint8.
@@ -104,6 +165,18 @@ def iter_frames(path: PathLike) -> Iterator[np.ndarray]:
     """
     path = as_str_path(path)
     _check_file(path)
+    if osp.isdir(path):
+        size = None
+        for name in list_frames(path):
+            img = _read_image(name)
+            if size is not None and img.shape != size:
+                raise VideoReadError(
+                    f'frame {display_path(name)} is {img.shape[1]}x'
+                    f'{img.shape[0]}, the first frame of the folder '
+                    f'{size[1]}x{size[0]}')
+            size = img.shape
+            yield img
+        return
     with cv2_input_path(path) as safe:
         cap = _open(safe, display_path(path))
         try:
@@ -144,13 +217,39 @@ class AliasedVideoWriter:
         self._stack.close()
 
 
+_FOURCC = {'.webm': 'VP90', '.avi': 'MJPG'}
+
+
+@functools.lru_cache(maxsize=1)
+def browser_video_ext() -> str:
+    """``'.webm'`` when this OpenCV can write VP9 WebM, else ``'.mp4'``.
+
+    Browsers, GitHub and notebooks play VP9 WebM but not ``mp4v``.
+
+    Returns:
+        str: The extension for browser-playable output (``.mp4`` only as
+        the fallback, which browsers do not play).
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = osp.join(tmp, 'probe.webm')
+        writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'VP90'), 25,
+                                 (64, 64))
+        ok = writer.isOpened()
+        if ok:
+            for _ in range(2):
+                writer.write(np.zeros((64, 64, 3), np.uint8))
+        writer.release()
+        ok = ok and osp.isfile(path) and osp.getsize(path) > 0
+    return '.webm' if ok else '.mp4'
+
+
 def open_video_writer(path: PathLike, fps: float, size: Tuple[int, int]
                       ) -> Union[cv2.VideoWriter, AliasedVideoWriter]:
-    """Open an mp4 (``mp4v``) writer, creating the parent folder.
+    """Open a video writer by extension, creating the parent folder.
 
     Args:
-        path (str | bytes | os.PathLike): Output file (``.mp4``; ``.avi``
-            uses MJPG); any bytes.
+        path (str | bytes | os.PathLike): Output file: ``.webm`` (VP9),
+            ``.avi`` (MJPG), anything else ``mp4v``; any bytes.
         fps (float): Frame rate.
         size (tuple[int, int]): ``(width, height)``.
 
@@ -164,7 +263,7 @@ def open_video_writer(path: PathLike, fps: float, size: Tuple[int, int]
     path = as_str_path(path)
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     fourcc = cv2.VideoWriter_fourcc(
-        *('MJPG' if path.lower().endswith('.avi') else 'mp4v'))
+        *_FOURCC.get(osp.splitext(path)[1].lower(), 'mp4v'))
     stack = ExitStack()
     safe = stack.enter_context(cv2_output_path(path))
     writer = cv2.VideoWriter(safe, fourcc, fps, size)

@@ -10,4 +10,6 @@ it, and nothing outside tests and benchmarks should.
 * :mod:`.videos` - tiny labelled mp4 videos and video-list datasets.
 * :mod:`.dfer_tiny` - tiny recognizer configs, checkpoints, noise videos.
 * :mod:`.checkpoints` - checkpoints with pickle payloads.
+* :mod:`.face_videos` - real-face scenes from scikit-image's photographs
+  with ground truth (detector and alignment tests, ``bench_face.py``).
 """

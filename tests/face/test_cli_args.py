@@ -20,7 +20,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def test_declares_the_face_options_with_defaults():
     args = _parser().parse_args([])
-    assert vars(args) == dict(detector='haar', size=224, box_scale=1.25,
+    assert vars(args) == dict(detector='auto', size=224, box_scale=1.25,
                               detect_every=1,
                               min_face_share=DEFAULT_MIN_FACE_SHARE)
     assert 'else skip' in ' '.join(_parser().format_help().split())

@@ -81,7 +81,8 @@ def test_wall_texture_is_skipped_as_no_face(tmp_path, capsys):
     write_face_video(str(raw / 'happy' / 'face.mp4'), 6, seed=6)
     out = tmp_path / 'out'
     assert face_crop.main([str(raw), str(out), '--quiet',
-                           '--labels-from-folders']) == 0
+                           '--labels-from-folders', '--detector',
+                           'haar']) == 0
     assert sorted(os.listdir(out / 'Clip' / 'clip_224x224')) == ['00001']
     (rel, reason), = _rows(out / 'skipped.csv')[1:]
     assert rel == 'happy/wall.mp4'
@@ -90,7 +91,8 @@ def test_wall_texture_is_skipped_as_no_face(tmp_path, capsys):
     # the old rule (any detection) would have kept it
     loose = tmp_path / 'loose'
     assert face_crop.main([str(raw), str(loose), '--quiet',
-                           '--min-face-share', '0']) == 0
+                           '--min-face-share', '0', '--detector',
+                           'haar']) == 0
     assert len(os.listdir(loose / 'Clip' / 'clip_224x224')) == 2, \
         'the wall must fool Haar for this test'
 

@@ -1,13 +1,19 @@
 """Turn a folder of raw videos into DFEW-style face-crop frame folders.
 
     python tools/data/face_crop.py IN_DIR OUT_ROOT \
-        [--labels LABELS.csv | --labels-from-folders] [--detector haar]
+        [--labels LABELS.csv | --labels-from-folders] [--detector auto]
+        [--frames-16f]
 
 For each video (searched recursively in ``IN_DIR``) the main face is
-detected and tracked (see :mod:`mmhdf.face`), cropped square with a margin,
-resized and written in DFEW's layout::
+detected and tracked (see :mod:`mmhdf.face`), aligned from its landmarks
+like DFEW's crops (eyes level, fixed place and scale, temporally smoothed;
+:mod:`mmhdf.face.alignment`) when the detector has them (``mediapipe``, the
+default when installed) or cropped square with a margin (Haar, ``none``,
+``fixed``, ``--no-align``), resized and written in DFEW's layout::
 
     OUT_ROOT/Clip/clip_224x224/<id>/<id>_00001.jpg ...
+    OUT_ROOT/Clip/clip_224x224_16f/<id>/<id>_00001.jpg ... _00016.jpg
+                               # with --frames-16f: time-interpolated
     OUT_ROOT/EmoLabel_DataSplit/<split>(single-labeled)/set_<fold>.csv
     OUT_ROOT/id_map.csv        # video_name,source  (id -> original file)
     OUT_ROOT/skipped.csv       # source,reason      (videos left out)
@@ -201,7 +207,7 @@ def crop_video(args: argparse.Namespace, rel: str, clip_id: str, detector,
         mmhdf.face.VideoReadError: If it cannot be read.
     """
     from mmhdf.face import (NoFaceError, detect_main_face, extract_face_crops,
-                            save_face_frames)
+                            save_face_frames, time_interpolate)
     label = ''
     if labels is not None:
         k = lookup_label(rel, labels)
@@ -220,9 +226,14 @@ def crop_video(args: argparse.Namespace, rel: str, clip_id: str, detector,
     if ratio < args.min_face_ratio:
         raise NoFaceError(f'face in only {ratio:.0%} of frames '
                           f'(--min-face-ratio {args.min_face_ratio})')
-    crops = extract_face_crops(path, track, args.size, args.box_scale)
+    crops = extract_face_crops(path, track, args.size, args.box_scale,
+                               align=not args.no_align)
     save_face_frames(crops, osp.join(clip_root, clip_id), clip_id,
                      args.jpeg_quality)
+    if args.frames_16f:
+        save_face_frames(time_interpolate(crops, 16),
+                         osp.join(clip_root + '_16f', clip_id), clip_id,
+                         args.jpeg_quality)
     return label
 
 
@@ -278,6 +289,12 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='first id when stems are not integers')
     parser.add_argument('--jpeg-quality', type=int_in_range(0, 100),
                         default=95)
+    parser.add_argument('--frames-16f', action='store_true',
+                        help='also write Clip/clip_SxS_16f: every clip '
+                        'time-interpolated to 16 frames (DFEW\'s variant)')
+    parser.add_argument('--no-align', action='store_true',
+                        help='square box crops even when the detector has '
+                        'landmarks')
     parser.add_argument('--quiet', action='store_true',
                         help='no progress bar')
     return parser.parse_args(argv)
@@ -324,6 +341,8 @@ def main(argv=None) -> int:
             id_map.append((clip_id, display_path(rel)))
         except Exception as err:  # noqa: BLE001  (one video, never the batch)
             shutil.rmtree(osp.join(clip_root, clip_id), ignore_errors=True)
+            shutil.rmtree(osp.join(clip_root + '_16f', clip_id),
+                          ignore_errors=True)
             skipped.append((display_path(rel), skip_reason(err)))
         if progress is not None:
             progress.update()
